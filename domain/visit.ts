@@ -1,0 +1,135 @@
+import * as z from 'zod';
+import { ServiceCode, findService, type Service } from './catalog.js';
+import { badRequest, forbidden, Refusal } from './errors.js';
+import { Id, type Elder } from './registry.js';
+import { addMinutes, toCityTime } from './time.js';
+
+export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
+export type VisitStatus = z.infer<typeof VisitStatus>;
+
+export const OfferStatus = z.enum(['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED', 'REVOKED']);
+export type OfferStatus = z.infer<typeof OfferStatus>;
+
+export const Urgency = z.enum(['routine', 'urgent']);
+export type Urgency = z.infer<typeof Urgency>;
+
+const OffsetDateTime = z.iso.datetime({ offset: true });
+
+export const CreateVisitRequest = z.strictObject({
+  elderId: Id,
+  serviceCode: ServiceCode,
+  earliestStart: OffsetDateTime,
+  latestStart: OffsetDateTime,
+  durationMin: z.number().int().min(15).max(720).optional(),
+  urgency: Urgency.optional(),
+  notes: z.string().max(500).optional(),
+});
+export type CreateVisitRequest = z.infer<typeof CreateVisitRequest>;
+
+export const CreatedVisit = z.object({ id: Id, status: VisitStatus });
+
+export const AssignmentSchema = z.object({ caregiverId: Id, enterpriseId: Id, acceptedAt: OffsetDateTime });
+export type Assignment = z.infer<typeof AssignmentSchema>;
+
+export const VisitSchema = z.object({
+  id: Id,
+  centerId: Id,
+  elderId: Id,
+  serviceCode: ServiceCode,
+  earliestStart: OffsetDateTime,
+  latestStart: OffsetDateTime,
+  durationMin: z.number().int(),
+  urgency: Urgency,
+  notes: z.string().optional(),
+  status: VisitStatus,
+  wave: z.number().int().min(0),
+  createdAt: OffsetDateTime,
+  assignment: AssignmentSchema.nullable(),
+  unfilledReason: z.string().optional(),
+});
+export type Visit = z.infer<typeof VisitSchema>;
+
+export const OfferSchema = z.object({
+  caregiverId: Id,
+  enterpriseId: Id,
+  status: OfferStatus,
+  wave: z.number().int().min(1),
+  travelMinutes: z.number(),
+  sentAt: OffsetDateTime,
+  expiresAt: OffsetDateTime,
+});
+export type Offer = z.infer<typeof OfferSchema>;
+
+export const HistoryEntrySchema = z.object({
+  at: OffsetDateTime,
+  event: z.string(),
+  status: VisitStatus.optional(),
+  actor: z.string(),
+  note: z.string().optional(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+export const VisitView = VisitSchema.extend({
+  offers: z.array(OfferSchema),
+  history: z.array(HistoryEntrySchema),
+});
+export type VisitView = z.infer<typeof VisitView>;
+
+/** The furthest ahead a visit may be requested. */
+export const MAX_LEAD_DAYS = 90;
+/** The widest start window a centre may give. */
+export const MAX_WINDOW_HOURS = 24;
+
+/**
+ * Checks a centre's request against the elder and the clock and returns the
+ * visit to store. Every refusal names the field that caused it.
+ */
+export function planVisit(input: {
+  request: CreateVisitRequest;
+  centerId: string;
+  elder: Elder;
+  id: string;
+  now: Date;
+}): Visit {
+  const { request, centerId, elder, id, now } = input;
+  if (elder.centerId !== centerId) {
+    throw forbidden('ELDER_NOT_OF_CENTER', `elder ${request.elderId} is not registered with your centre`, 'elderId');
+  }
+  if (elder.status !== 'active') {
+    throw new Refusal(422, 'ELDER_NOT_ACTIVE', `elder ${request.elderId} is ${elder.status}`, 'elderId');
+  }
+  const service: Service | undefined = findService(request.serviceCode);
+  if (!service) throw badRequest('UNKNOWN_SERVICE', `unknown service ${request.serviceCode}`, 'serviceCode');
+  const earliest = new Date(request.earliestStart);
+  const latest = new Date(request.latestStart);
+  if (latest < earliest) {
+    throw badRequest('WINDOW_REVERSED', 'latestStart is before earliestStart', 'latestStart');
+  }
+  if (latest <= now) {
+    throw badRequest('WINDOW_IN_PAST', 'the start window has already passed', 'latestStart');
+  }
+  if (latest.getTime() - earliest.getTime() > MAX_WINDOW_HOURS * 3600_000) {
+    throw badRequest('WINDOW_TOO_WIDE', `the start window is wider than ${MAX_WINDOW_HOURS} hours`, 'latestStart');
+  }
+  if (earliest > addMinutes(now, MAX_LEAD_DAYS * 24 * 60)) {
+    throw badRequest('WINDOW_TOO_FAR', `visits can be requested at most ${MAX_LEAD_DAYS} days ahead`, 'earliestStart');
+  }
+  return {
+    id,
+    centerId,
+    elderId: elder.id,
+    serviceCode: service.code,
+    earliestStart: toCityTime(earliest),
+    latestStart: toCityTime(latest),
+    durationMin: request.durationMin ?? service.defaultDurationMin,
+    urgency: request.urgency ?? (service.urgent ? 'urgent' : 'routine'),
+    ...(request.notes ? { notes: request.notes } : {}),
+    status: 'REQUESTED',
+    wave: 0,
+    createdAt: toCityTime(now),
+    assignment: null,
+  };
+}
+
+/** Statuses from which a caregiver's accept can still win the visit. */
+export const ACCEPTING_STATUSES: readonly VisitStatus[] = ['OFFERED'];

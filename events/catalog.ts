@@ -1,0 +1,82 @@
+import * as z from 'zod';
+import { ServiceCode } from '../domain/catalog.js';
+import { Id } from '../domain/registry.js';
+import { Urgency } from '../domain/visit.js';
+
+/** EventBridge `source` of every event the platform publishes. */
+export const EVENT_SOURCE = 'care-dispatch';
+
+const at = z.iso.datetime({ offset: true });
+const visitRef = { visitId: Id, centerId: Id };
+
+/**
+ * Event payloads by detail-type. Each carries ids and facts, never personal
+ * data (names, phones, addresses): events are stored in the outbox and cross
+ * service boundaries.
+ */
+export const eventData = {
+  VisitRequested: z.object({ ...visitRef, elderId: Id, serviceCode: ServiceCode, earliestStart: at, latestStart: at, urgency: Urgency }),
+  OfferSent: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id, wave: z.number().int(), expiresAt: at }),
+  OfferDeclined: z.object({ ...visitRef, caregiverId: Id, reason: z.string().optional() }),
+  OfferExpired: z.object({ ...visitRef, caregiverId: Id, wave: z.number().int() }),
+  VisitAssigned: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id, acceptedAt: at }),
+  VisitUnfilled: z.object({ ...visitRef, reason: z.string() }),
+  VisitCancelled: z.object({ ...visitRef, reason: z.string() }),
+  VisitCheckedIn: z.object({ ...visitRef, caregiverId: Id, at }),
+  VisitCompleted: z.object({ ...visitRef, caregiverId: Id, at }),
+  VisitNoShow: z.object({ ...visitRef, caregiverId: Id }),
+  EvaluationSubmitted: z.object({ ...visitRef, party: z.enum(['center', 'caregiver', 'enterprise']), stars: z.number().int().min(1).max(5) }),
+  CertificateExpiring: z.object({ caregiverId: Id, enterpriseId: Id, certificateType: z.string(), validUntil: z.iso.date() }),
+  /** Internal: a wave's deadline, delivered by the scheduler. */
+  OfferWaveDeadline: z.object({ visitId: Id, wave: z.number().int() }),
+} as const;
+
+export type EventType = keyof typeof eventData;
+export const eventTypes = Object.keys(eventData) as EventType[];
+
+/** Bumped when a payload changes incompatibly; consumers check it. */
+export const EVENT_VERSION = 1;
+
+const envelopeOf = <T extends EventType>(type: T) =>
+  z.object({
+    id: z.string().min(1),
+    type: z.literal(type),
+    version: z.literal(EVENT_VERSION),
+    source: z.literal(EVENT_SOURCE),
+    occurredAt: at,
+    data: eventData[type],
+  });
+
+/** One envelope schema per event type, and a union of all of them. */
+export const eventSchemas = Object.fromEntries(eventTypes.map((type) => [type, envelopeOf(type)])) as {
+  [T in EventType]: ReturnType<typeof envelopeOf<T>>;
+};
+const AnyEventSchema = z.discriminatedUnion('type', eventTypes.map((t) => eventSchemas[t]) as unknown as [
+  ReturnType<typeof envelopeOf<EventType>>,
+]);
+
+export type EventOf<T extends EventType> = z.infer<(typeof eventSchemas)[T]>;
+export type AnyEvent = { [T in EventType]: EventOf<T> }[EventType];
+
+/** Validates any event envelope; the result narrows by `type`. */
+export function safeParseEvent(value: unknown): { success: true; data: AnyEvent } | { success: false; error: z.ZodError } {
+  const result = AnyEventSchema.safeParse(value);
+  return result.success ? { success: true, data: result.data as AnyEvent } : { success: false, error: result.error };
+}
+
+export function parseEvent(value: unknown): AnyEvent {
+  return AnyEventSchema.parse(value) as AnyEvent;
+}
+
+export function makeEvent<T extends EventType>(
+  type: T,
+  data: z.infer<(typeof eventData)[T]>,
+  meta: { id: string; occurredAt: string },
+): EventOf<T> {
+  return { id: meta.id, type, version: EVENT_VERSION, source: EVENT_SOURCE, occurredAt: meta.occurredAt, data } as EventOf<T>;
+}
+
+/** JSON Schema of each event envelope, for consumers outside this code base. */
+export function eventJsonSchemas(): Record<EventType, unknown> {
+  return Object.fromEntries(eventTypes.map((t) => [t, z.toJSONSchema(eventSchemas[t])])) as Record<EventType, unknown>;
+}

@@ -1,0 +1,44 @@
+import { EVENT_SOURCE, type EventType } from './catalog.js';
+
+/**
+ * Event routing, declared once: CDK turns each rule into an EventBridge rule
+ * on the platform bus, and the local runtime matches the same patterns.
+ * `target` names a handler group from functions/groups.ts.
+ */
+export interface EventRule {
+  name: string;
+  description: string;
+  detailTypes: readonly EventType[];
+  target: 'dispatch' | 'notify';
+}
+
+export const eventRules: readonly EventRule[] = [
+  {
+    name: 'DispatchVisits',
+    description: 'Offer requested visits, move on at wave deadlines, tidy up after an accept',
+    detailTypes: ['VisitRequested', 'OfferWaveDeadline', 'VisitAssigned'],
+    target: 'dispatch',
+  },
+  {
+    name: 'NotifyCaregivers',
+    description: 'Send the caregiver an SMS link for each offer',
+    detailTypes: ['OfferSent'],
+    target: 'notify',
+  },
+];
+
+/** The EventBridge event pattern of a rule. */
+export function eventPattern(rule: EventRule) {
+  return { source: [EVENT_SOURCE], 'detail-type': [...rule.detailTypes] };
+}
+
+/**
+ * The outbox relay reads only new outbox items from the table's stream; the
+ * same filter is set on the Lambda event source mapping and in the local
+ * stream reader.
+ */
+export const OUTBOX_ENTITY = 'Outbox';
+export const outboxStreamFilter = {
+  eventName: ['INSERT'],
+  dynamodb: { NewImage: { entity: { S: [OUTBOX_ENTITY] } } },
+} as const;

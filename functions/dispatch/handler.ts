@@ -1,0 +1,22 @@
+import '../shared/aws/platform.js';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { parseEvent } from '../../events/catalog.js';
+import { logger } from '../shared/http.js';
+import { platform } from '../shared/platform.js';
+import { onVisitAssigned, onWaveDeadline, startDispatch } from './waves.js';
+
+/** Target of the DispatchVisits rule (events/rules.ts). Redeliveries are harmless: every step re-reads and conditions its writes. */
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  const parsed = parseEvent(event.detail);
+  const p = platform();
+  switch (parsed.type) {
+    case 'VisitRequested':
+      return startDispatch(p, parsed.data.visitId);
+    case 'OfferWaveDeadline':
+      return onWaveDeadline(p, parsed.data.visitId, parsed.data.wave);
+    case 'VisitAssigned':
+      return onVisitAssigned(p, parsed.data.visitId, parsed.data.caregiverId);
+    default:
+      logger.warn('dispatch ignores event', { type: parsed.type });
+  }
+}

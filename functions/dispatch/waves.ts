@@ -1,0 +1,191 @@
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { describeExclusions, selectCandidates, waveSize } from '../../domain/dispatch.js';
+import { addSeconds, toCityTime } from '../../domain/time.js';
+import type { VisitStatus } from '../../domain/visit.js';
+import { makeEvent } from '../../events/catalog.js';
+import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { keys } from '../shared/keys.js';
+import type { Platform } from '../shared/platform.js';
+import { caregiversNear, getElder } from '../shared/registry-store.js';
+import { outboxPut, type TransactItem } from '../shared/store.js';
+import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
+
+const ACTOR = 'system:dispatch';
+
+/** Name of the one-time schedule that ends a wave. */
+export const deadlineName = (visitId: string, wave: number) => `wave${wave}-${visitId}`;
+
+/** Moves the visit on only if nobody else has (status and wave as read). */
+function visitUpdate(p: Platform, record: VisitRecord, set: string, values: Record<string, unknown>): TransactItem {
+  return {
+    Update: {
+      TableName: p.config.tableName,
+      Key: keys.visit(record.visit.id),
+      UpdateExpression: `SET ${set}`,
+      ConditionExpression: '#status = :expectedStatus AND wave = :expectedWave',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ...values, ':expectedStatus': record.visit.status, ':expectedWave': record.visit.wave },
+    },
+  };
+}
+
+async function transact(p: Platform, items: TransactItem[]): Promise<boolean> {
+  try {
+    await p.db.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    // Another delivery of the same event, or an accept, changed the visit first.
+    if (isTransactionCancelled(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Offers the visit to the next best caregivers not yet asked, or marks it
+ * UNFILLED with the reasons when nobody is left.
+ */
+export async function offerNextWave(p: Platform, record: VisitRecord): Promise<void> {
+  const { visit } = record;
+  const elder = await getElder(p, visit.elderId);
+  if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
+  const selection = selectCandidates({
+    visit,
+    elderLocation: elder.location,
+    pool: await caregiversNear(p, elder.location),
+    alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)),
+  });
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const wave = visit.wave + 1;
+  const chosen = selection.ranked.slice(0, waveSize(visit.urgency));
+
+  if (chosen.length === 0) {
+    const reason = visit.wave > 0
+      ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(selection.excluded)}`
+      : `no eligible caregiver: ${describeExclusions(selection.excluded)}`;
+    const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
+    await transact(p, [
+      visitUpdate(p, record, '#status = :status, unfilledReason = :reason', { ':status': 'UNFILLED' satisfies VisitStatus, ':reason': reason }),
+      { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitUnfilled', status: 'UNFILLED', actor: ACTOR, note: reason }, event.id, now) } },
+      outboxPut(p, event),
+    ]);
+    return;
+  }
+
+  const expiresAt = addSeconds(now, p.config.offerTimeoutSeconds[visit.urgency]);
+  // Scheduled before the offers are written: if the write then fails, the
+  // deadline finds nothing to do; the other order could lose the deadline.
+  await p.scheduler.schedule({
+    name: deadlineName(visit.id, wave),
+    at: expiresAt,
+    event: makeEvent('OfferWaveDeadline', { visitId: visit.id, wave }, { id: p.newId(), occurredAt: at }),
+  });
+  const offerEvents = chosen.map((candidate) =>
+    makeEvent(
+      'OfferSent',
+      { visitId: visit.id, centerId: visit.centerId, caregiverId: candidate.caregiverId, enterpriseId: candidate.enterpriseId, wave, expiresAt: toCityTime(expiresAt) },
+      { id: p.newId(), occurredAt: at },
+    ),
+  );
+  const historyId = p.newId();
+  await transact(p, [
+    visitUpdate(p, record, '#status = :status, wave = :wave', { ':status': 'OFFERED' satisfies VisitStatus, ':wave': wave }),
+    ...chosen.map((candidate): TransactItem => ({
+      Put: {
+        TableName: p.config.tableName,
+        Item: visitItems.offer({
+          visitId: visit.id,
+          caregiverId: candidate.caregiverId,
+          enterpriseId: candidate.enterpriseId,
+          status: 'PENDING',
+          wave,
+          travelMinutes: candidate.travelMinutes,
+          sentAt: at,
+          expiresAt: toCityTime(expiresAt),
+        }),
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    })),
+    {
+      Put: {
+        TableName: p.config.tableName,
+        Item: visitItems.history(visit.id, { at, event: 'OfferSent', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: offered to ${chosen.length} caregiver(s)` }, historyId, now),
+      },
+    },
+    ...offerEvents.map((event) => outboxPut(p, event)),
+  ]);
+}
+
+export async function startDispatch(p: Platform, visitId: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  // A redelivered VisitRequested finds the visit already on its way.
+  if (!record || record.visit.status !== 'REQUESTED') return;
+  await offerNextWave(p, record);
+}
+
+/** A wave ran out of time: its open offers expire and the next wave goes out. */
+export async function onWaveDeadline(p: Platform, visitId: string, wave: number): Promise<void> {
+  const record = await readVisit(p, visitId);
+  if (!record || record.visit.status !== 'OFFERED' || record.visit.wave !== wave) return;
+  const open = record.offers.filter((o) => o.wave === wave && o.status === 'PENDING');
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const events = open.map((o) =>
+    makeEvent('OfferExpired', { visitId, centerId: record.visit.centerId, caregiverId: o.caregiverId, wave }, { id: p.newId(), occurredAt: at }),
+  );
+  const expired = await transact(p, [
+    // Holds the visit still: an accept that lands first wins, and this is dropped.
+    {
+      ConditionCheck: {
+        TableName: p.config.tableName,
+        Key: keys.visit(visitId),
+        ConditionExpression: '#status = :offered AND wave = :wave',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':offered': 'OFFERED', ':wave': wave },
+      },
+    },
+    ...open.map((o): TransactItem => ({
+      Update: {
+        TableName: p.config.tableName,
+        Key: keys.offer(visitId, o.caregiverId),
+        UpdateExpression: 'SET #status = :expired',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING' },
+      },
+    })),
+    {
+      Put: {
+        TableName: p.config.tableName,
+        Item: visitItems.history(visitId, { at, event: 'OfferExpired', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: ${open.length} offer(s) expired` }, p.newId(), now),
+      },
+    },
+    ...events.map((event) => outboxPut(p, event)),
+  ]);
+  if (!expired) return;
+  const fresh = await readVisit(p, visitId);
+  if (fresh) await offerNextWave(p, fresh);
+}
+
+/** After an accept: the other open offers are revoked (their links stop working) and the deadline is dropped. */
+export async function onVisitAssigned(p: Platform, visitId: string, winner: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  if (!record) return;
+  for (const offer of record.offers.filter((o) => o.status === 'PENDING' && o.caregiverId !== winner)) {
+    try {
+      await p.db.send(
+        new UpdateCommand({
+          TableName: p.config.tableName,
+          Key: keys.offer(visitId, offer.caregiverId),
+          UpdateExpression: 'SET #status = :revoked',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':revoked': 'REVOKED', ':pending': 'PENDING' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
+}

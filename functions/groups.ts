@@ -1,0 +1,30 @@
+/**
+ * Handler groups: one Lambda function each in AWS, one module each under
+ * functions/<group>/handler.ts. `needs` is what the function may touch; CDK
+ * grants exactly that and nothing else.
+ */
+export type Need = 'readTable' | 'writeTable' | 'idempotency' | 'publishEvents' | 'scheduleEvents' | 'sendSms';
+
+export interface HandlerGroup {
+  description: string;
+  trigger: 'http' | 'stream' | 'events';
+  needs: readonly Need[];
+}
+
+export const handlerGroups = {
+  public: { description: 'Health, service catalogue, OpenAPI', trigger: 'http', needs: [] },
+  registry: { description: 'Centres and elders', trigger: 'http', needs: ['readTable'] },
+  visits: { description: 'Visit requests and their status', trigger: 'http', needs: ['readTable', 'writeTable', 'idempotency'] },
+  jobs: { description: "Caregiver's SMS-link pages and actions", trigger: 'http', needs: ['readTable', 'writeTable'] },
+  relay: { description: 'Outbox relay: table stream to the event bus', trigger: 'stream', needs: ['publishEvents'] },
+  dispatch: { description: 'Offers visits to caregivers in waves', trigger: 'events', needs: ['readTable', 'writeTable', 'scheduleEvents'] },
+  notify: { description: 'Sends caregivers their offer links by SMS', trigger: 'events', needs: ['readTable', 'writeTable', 'sendSms'] },
+} as const satisfies Record<string, HandlerGroup>;
+
+export type GroupName = keyof typeof handlerGroups;
+export type HttpGroupName = { [G in GroupName]: (typeof handlerGroups)[G]['trigger'] extends 'http' ? G : never }[GroupName];
+
+export const groupNames = Object.keys(handlerGroups) as GroupName[];
+
+/** Source file of a group's handler, relative to the repository root. */
+export const handlerEntry = (group: GroupName) => `functions/${group}/handler.ts`;

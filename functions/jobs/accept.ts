@@ -1,0 +1,113 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { Refusal, conflict, gone, notFound } from '../../domain/errors.js';
+import { toCityTime } from '../../domain/time.js';
+import { makeEvent } from '../../events/catalog.js';
+import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
+import { keys } from '../shared/keys.js';
+import type { Platform } from '../shared/platform.js';
+import { getItem, outboxPut } from '../shared/store.js';
+import { hashToken, TOKEN_PATTERN } from '../shared/tokens.js';
+import { type StoredOffer, getOffer, getVisit, visitItems } from '../shared/visit-store.js';
+import type { Visit } from '../../domain/visit.js';
+
+const LinkSchema = z.object({ visitId: z.string(), caregiverId: z.string() });
+
+export interface ResolvedLink {
+  tokenHash: string;
+  offer: StoredOffer;
+  visit: Visit;
+}
+
+/**
+ * The offer and visit a link stands for, or a refusal that reveals nothing:
+ * a malformed, unknown or superseded token never reaches anyone's data.
+ */
+export async function resolveLink(p: Platform, token: string | undefined): Promise<ResolvedLink> {
+  if (!token || !TOKEN_PATTERN.test(token)) throw notFound('LINK_INVALID', 'this link is not valid');
+  const tokenHash = hashToken(token);
+  const link = await getItem(p, LinkSchema, keys.link(tokenHash));
+  if (!link) throw notFound('LINK_INVALID', 'this link is not valid');
+  const [offer, visit] = await Promise.all([getOffer(p, link.visitId, link.caregiverId), getVisit(p, link.visitId)]);
+  if (!offer || !visit) throw notFound('LINK_INVALID', 'this link is not valid');
+  if (offer.linkHash !== tokenHash) throw gone('LINK_REPLACED', 'this link was replaced by a newer one');
+  return { tokenHash, offer, visit };
+}
+
+/** Why an offer can no longer be accepted, as the refusal the caregiver sees. */
+export function closedOfferRefusal(offer: StoredOffer, visit: Visit, now: Date): Refusal | undefined {
+  if (offer.status === 'ACCEPTED') return conflict('ALREADY_ACCEPTED', 'you have already accepted this visit');
+  if (offer.status === 'REVOKED' || (visit.status !== 'OFFERED' && visit.assignment)) {
+    return conflict('OFFER_TAKEN', 'another caregiver has taken this visit');
+  }
+  if (offer.status === 'DECLINED') return conflict('OFFER_DECLINED', 'you declined this offer');
+  if (offer.status === 'EXPIRED' || new Date(offer.expiresAt) <= now) return gone('OFFER_EXPIRED', 'this offer has expired');
+  if (visit.status !== 'OFFERED') return gone('OFFER_CLOSED', 'this visit is no longer open');
+  return undefined;
+}
+
+/**
+ * First accept wins: the visit moves OFFERED → ASSIGNED and the offer
+ * PENDING → ACCEPTED in one conditional transaction with the VisitAssigned
+ * event. A second accept, or a losing one, gets a 409.
+ */
+export async function acceptOffer(p: Platform, token: string | undefined): Promise<{ visitId: string; status: 'ASSIGNED' }> {
+  for (let attempt = 0; ; attempt++) {
+    const { tokenHash, offer, visit } = await resolveLink(p, token);
+    const now = p.clock.now();
+    const refusal = closedOfferRefusal(offer, visit, now);
+    if (refusal) throw refusal;
+    const at = toCityTime(now);
+    const event = makeEvent(
+      'VisitAssigned',
+      { visitId: visit.id, centerId: visit.centerId, caregiverId: offer.caregiverId, enterpriseId: offer.enterpriseId, acceptedAt: at },
+      { id: p.newId(), occurredAt: at },
+    );
+    try {
+      await p.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: p.config.tableName,
+                Key: keys.visit(visit.id),
+                UpdateExpression: 'SET #status = :assigned, assignment = :assignment',
+                ConditionExpression: '#status = :offered',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':assigned': 'ASSIGNED',
+                  ':offered': 'OFFERED',
+                  ':assignment': { caregiverId: offer.caregiverId, enterpriseId: offer.enterpriseId, acceptedAt: at },
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: p.config.tableName,
+                Key: keys.offer(visit.id, offer.caregiverId),
+                UpdateExpression: 'SET #status = :accepted, acceptedAt = :at',
+                ConditionExpression: '#status = :pending AND linkHash = :hash AND expiresAt > :at',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING', ':hash': tokenHash, ':at': at },
+              },
+            },
+            {
+              Put: {
+                TableName: p.config.tableName,
+                Item: visitItems.history(visit.id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor: `caregiver:${offer.caregiverId}` }, event.id, now),
+              },
+            },
+            outboxPut(p, event),
+          ],
+        }),
+      );
+      return { visitId: visit.id, status: 'ASSIGNED' };
+    } catch (error) {
+      if (!isTransactionCancelled(error)) throw error;
+      // A pure write conflict says nothing about who won: look again.
+      if (cancelledOnlyByConflict(error) && attempt < 3) continue;
+      const { offer: after, visit: visitAfter } = await resolveLink(p, token);
+      throw closedOfferRefusal(after, visitAfter, p.clock.now()) ?? conflict('OFFER_TAKEN', 'another caregiver has taken this visit');
+    }
+  }
+}

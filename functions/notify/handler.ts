@@ -1,0 +1,89 @@
+import '../shared/aws/platform.js';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { findService } from '../../domain/catalog.js';
+import { offerSmsText } from '../../domain/sms.js';
+import { parseEvent } from '../../events/catalog.js';
+import { isTransactionCancelled } from '../shared/errors.js';
+import { logger } from '../shared/http.js';
+import { keys } from '../shared/keys.js';
+import { type Platform, platform } from '../shared/platform.js';
+import { getCaregiver } from '../shared/registry-store.js';
+import { hashToken } from '../shared/tokens.js';
+import { getOffer, getVisit } from '../shared/visit-store.js';
+
+/** Link items outlive the offer so that a late click gets "expired", not "unknown"; 7 days of evaluation follow a visit. */
+const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Mints the caregiver's link for one offer and sends it by SMS. The raw token
+ * exists only in this function and the SMS; the table keeps its hash. A
+ * redelivery before the SMS went out mints a fresh link (the old hash no
+ * longer matches the offer, so the old link is dead); after, it does nothing.
+ */
+export async function sendOfferLink(p: Platform, visitId: string, caregiverId: string): Promise<void> {
+  const offer = await getOffer(p, visitId, caregiverId);
+  if (!offer || offer.status !== 'PENDING' || offer.smsSentAt) return;
+  const [visit, caregiver] = await Promise.all([getVisit(p, visitId), getCaregiver(p, caregiverId)]);
+  const service = visit && findService(visit.serviceCode);
+  if (!visit || !caregiver || !service) throw new Error(`offer ${visitId}/${caregiverId} refers to missing data`);
+
+  const token = p.newToken();
+  const tokenHash = hashToken(token);
+  const now = p.clock.now();
+  try {
+    await p.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: p.config.tableName,
+              Item: {
+                ...keys.link(tokenHash),
+                entity: 'Link',
+                visitId,
+                caregiverId,
+                issuedAt: now.toISOString(),
+                ttl: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          {
+            Update: {
+              TableName: p.config.tableName,
+              Key: keys.offer(visitId, caregiverId),
+              UpdateExpression: 'SET linkHash = :hash',
+              ConditionExpression: '#status = :pending AND attribute_not_exists(smsSentAt)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':hash': tokenHash, ':pending': 'PENDING' },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isTransactionCancelled(error)) return; // accepted, revoked or sent meanwhile
+    throw error;
+  }
+  const link = `${p.config.publicBaseUrl}/j/${token}`;
+  await p.sms.send({ to: caregiver.phone, text: offerSmsText({ service, earliestStart: visit.earliestStart, link }), visitId });
+  await p.db.send(
+    new UpdateCommand({
+      TableName: p.config.tableName,
+      Key: keys.offer(visitId, caregiverId),
+      UpdateExpression: 'SET smsSentAt = :at',
+      ExpressionAttributeValues: { ':at': now.toISOString() },
+    }),
+  );
+}
+
+/** Target of the NotifyCaregivers rule (events/rules.ts). */
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  const parsed = parseEvent(event.detail);
+  if (parsed.type !== 'OfferSent') {
+    logger.warn('notify ignores event', { type: parsed.type });
+    return;
+  }
+  await sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
+}

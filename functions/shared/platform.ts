@@ -1,0 +1,73 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventPublisher, EventScheduler } from '../../events/ports.js';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface SmsMessage {
+  to: string;
+  text: string;
+  /** For the local outbox and delivery logs; never part of the text's personal data. */
+  visitId?: string;
+}
+
+export interface SmsSender {
+  send(message: SmsMessage): Promise<void>;
+}
+
+export interface PlatformConfig {
+  tableName: string;
+  idempotencyTable: string;
+  /** Base of the caregiver links in SMS: `{publicBaseUrl}/j/{token}`. */
+  publicBaseUrl: string;
+  /** How long a wave of offers stays open. */
+  offerTimeoutSeconds: { routine: number; urgent: number };
+}
+
+/**
+ * Everything a handler needs from the outside world. In AWS it is built from
+ * the environment (aws-platform.ts); the local runtime and the tests install
+ * their own with `usePlatform`, swapping endpoints and adapters, never logic.
+ */
+export interface Platform {
+  config: PlatformConfig;
+  dynamo: DynamoDBClient;
+  db: DynamoDBDocumentClient;
+  clock: Clock;
+  /** A new unique id for a visit, an event, a history entry. */
+  newId(): string;
+  /** A new caregiver link token: ≥128 random bits, URL-safe. */
+  newToken(): string;
+  publisher: EventPublisher;
+  scheduler: EventScheduler;
+  sms: SmsSender;
+}
+
+let installed: Platform | undefined;
+let fromEnvironment: (() => Platform) | undefined;
+
+/** The platform of this process; in Lambda, built from the environment on first use. */
+export function platform(): Platform {
+  if (!installed) {
+    if (!fromEnvironment) throw new Error('no platform installed');
+    installed = fromEnvironment();
+  }
+  return installed;
+}
+
+export function usePlatform(p: Platform): void {
+  installed = p;
+}
+
+/** Registered by aws-platform.ts so that Lambda bundles build the AWS adapters lazily. */
+export function setPlatformFactory(factory: () => Platform): void {
+  fromEnvironment = factory;
+}
+
+export function readOfferTimeouts(env: NodeJS.ProcessEnv): PlatformConfig['offerTimeoutSeconds'] {
+  const override = Number(env.OFFER_TIMEOUT_SECONDS);
+  if (Number.isFinite(override) && override > 0) return { routine: override, urgent: override };
+  return { routine: 600, urgent: 180 };
+}

@@ -1,0 +1,80 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import { OUTBOX_ENTITY } from '../../events/rules.js';
+import type { AnyEvent } from '../../events/catalog.js';
+import { keys, withoutKeys } from './keys.js';
+import type { Platform } from './platform.js';
+
+/** One item of a TransactWrite, in the document client's plain-JavaScript form. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export function parseItem<S extends z.ZodType>(schema: S, item: Record<string, unknown>): z.infer<S> {
+  return schema.parse(withoutKeys(item));
+}
+
+export async function getItem<S extends z.ZodType>(
+  p: Platform,
+  schema: S,
+  key: { PK: string; SK: string },
+  consistent = false,
+): Promise<z.infer<S> | undefined> {
+  const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: key, ConsistentRead: consistent }));
+  return Item ? parseItem(schema, Item) : undefined;
+}
+
+/** BatchGet in chunks of 100, retrying unprocessed keys. */
+export async function batchGet(p: Platform, keyList: ReadonlyArray<{ PK: string; SK: string }>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    for (let attempt = 0; pending?.length && attempt < 5; attempt++) {
+      const result: BatchGetCommandOutput = await p.db.send(new BatchGetCommand({ RequestItems: { [p.config.tableName]: { Keys: pending } } }));
+      items.push(...(result.Responses?.[p.config.tableName] ?? []));
+      pending = result.UnprocessedKeys?.[p.config.tableName]?.Keys;
+      if (pending?.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+    if (pending?.length) throw new Error('BatchGet left keys unprocessed after retries');
+  }
+  return items;
+}
+
+/** All pages of a Query. Callers use it only on partitions that stay small. */
+export async function queryAll(p: Platform, input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await p.db.send(new QueryCommand({ ...input, TableName: p.config.tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Outbox items live a week; the relay has published them long before. */
+const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The outbox half of a state change: written in the same transaction as the
+ * change, published by the stream relay. Events are never lost.
+ */
+export function outboxPut(p: Platform, event: AnyEvent): TransactItem {
+  return {
+    Put: {
+      TableName: p.config.tableName,
+      Item: {
+        ...keys.outbox(event.id),
+        entity: OUTBOX_ENTITY,
+        event,
+        ttl: Math.floor(p.clock.now().getTime() / 1000) + OUTBOX_TTL_SECONDS,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import '../shared/aws/platform.js';
+import { badRequest, notFound } from '../../domain/errors.js';
+import { Id } from '../../domain/registry.js';
+import { CreateVisitRequest } from '../../domain/visit.js';
+import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
+import { readVisit, toView } from '../shared/visit-store.js';
+import { createVisitOnce } from './create-visit.js';
+
+export const handler = httpHandler('visits', {
+  'POST /visits': async ({ event, principal, platform, lambdaContext }) => {
+    const idempotencyKey = event.headers['idempotency-key'];
+    if (!idempotencyKey) throw badRequest('IDEMPOTENCY_KEY_REQUIRED', 'send an Idempotency-Key header', 'Idempotency-Key');
+    if (idempotencyKey.length > 128) throw badRequest('INVALID_FIELD', 'Idempotency-Key: at most 128 characters', 'Idempotency-Key');
+    const request = parseWith(CreateVisitRequest, jsonBody(event));
+    const created = await createVisitOnce(platform, { centerId: principal!.orgId, idempotencyKey, request }, lambdaContext);
+    return json(201, created, { location: `/visits/${created.id}` });
+  },
+
+  'GET /visits/{id}': async ({ params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const record = await readVisit(platform, id);
+    // Another centre's visit is as invisible as a missing one.
+    if (!record || (principal!.role === 'center' && record.visit.centerId !== principal!.orgId)) {
+      throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
+    }
+    return json(200, toView(record));
+  },
+});

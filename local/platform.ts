@@ -1,0 +1,157 @@
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { CITY_CODE } from '../domain/principal.js';
+import { dynamoClients } from '../functions/shared/dynamo.js';
+import { keys } from '../functions/shared/keys.js';
+import { type Platform, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
+import { newId, newLinkToken } from '../functions/shared/tokens.js';
+import { MovableClock } from './clock.js';
+import { DevIssuer } from './dev-auth.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.js';
+import { LocalEventBus } from './event-bus.js';
+import { localHandlers } from './handlers.js';
+import { createHttpServer } from './http-server.js';
+import { lambdaContext } from './lambda-context.js';
+import { LocalScheduler } from './scheduler.js';
+import { seedDemoCity } from './seed.js';
+import { SmsOutbox } from './sms-outbox.js';
+import { StreamReader } from './stream-reader.js';
+import { ensureTables, streamArnOf, tableNames } from './tables.js';
+
+export interface LocalPlatformOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Where DynamoDB Local keeps its files; absent → in memory. */
+  dataDir?: string;
+  /** Use an already running DynamoDB Local instead of starting one (tests). */
+  dynamoEndpoint?: string;
+  /** Table name prefix, so tests can share one DynamoDB Local. */
+  tablePrefix?: string;
+  publicBaseUrl?: string;
+  offerTimeoutSeconds?: number;
+  seed?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalPlatform {
+  url: string;
+  port: number;
+  dynamoEndpoint: string;
+  platform: Platform;
+  clock: MovableClock;
+  scheduler: LocalScheduler;
+  bus: LocalEventBus;
+  stop(): Promise<void>;
+}
+
+/** Lambda's timeouts for the deployed functions (infra): HTTP 10 s, the rest 30 s. */
+const HTTP_TIMEOUT_MS = 10_000;
+const EVENT_TIMEOUT_MS = 30_000;
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * The whole platform on one machine: DynamoDB Local, the same tables, the
+ * real handlers behind a local API Gateway, the outbox relay on the table's
+ * stream, the event rules, the scheduler and the SMS outbox.
+ */
+export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let dynamoLocal: DynamoDbLocal | undefined;
+  let endpoint = options.dynamoEndpoint;
+  if (!endpoint) {
+    dynamoLocal = await startDynamoDbLocal(options.dataDir ? { dataDir: resolve(join(options.dataDir, 'dynamodb')) } : {});
+    endpoint = dynamoLocal.endpoint;
+  }
+  const clientConfig = { endpoint, region: 'local', credentials: localCredentials };
+  const { dynamo, db } = dynamoClients(clientConfig);
+  const names = tableNames(options.tablePrefix);
+  try {
+    await ensureTables(dynamo, names);
+  } catch (error) {
+    await dynamoLocal?.stop();
+    throw error;
+  }
+
+  const clock = new MovableClock(db, names.runtime);
+  await clock.load();
+  const bus = new LocalEventBus(async (target, event) => {
+    await localHandlers[target](event, lambdaContext(target, EVENT_TIMEOUT_MS));
+  }, log);
+  const scheduler = new LocalScheduler(db, names.runtime, clock, bus, log);
+  const outbox = new SmsOutbox(db, names.runtime, clock);
+  const env = { ...process.env, ...(options.offerTimeoutSeconds ? { OFFER_TIMEOUT_SECONDS: String(options.offerTimeoutSeconds) } : {}) };
+  const platform: Platform = {
+    config: { tableName: names.care, idempotencyTable: names.idempotency, publicBaseUrl: '', offerTimeoutSeconds: readOfferTimeouts(env) },
+    dynamo,
+    db,
+    clock,
+    newId,
+    newToken: newLinkToken,
+    publisher: bus,
+    scheduler,
+    sms: outbox,
+  };
+  usePlatform(platform);
+
+  const issuer = await DevIssuer.load(db, names.runtime);
+  let ready = false;
+  const server = createHttpServer({
+    issuer,
+    clock,
+    outbox,
+    ready: () => ready,
+    invoke: async (group, event) => localHandlers[group](event, lambdaContext(group, HTTP_TIMEOUT_MS)) as never,
+    orgExists: async (role, orgId) => {
+      if (role === 'bureau' || role === 'admin') return orgId === CITY_CODE;
+      const key = role === 'center' ? keys.center(orgId) : keys.enterprise(orgId);
+      const { Item } = await db.send(new GetCommand({ TableName: names.care, Key: key }));
+      return Boolean(Item);
+    },
+    log,
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolveListen());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+  platform.config.publicBaseUrl = options.publicBaseUrl ?? url;
+
+  const streams = new DynamoDBStreamsClient(clientConfig);
+  const reader = new StreamReader(streams, await streamArnOf(dynamo, names.care), { db, tableName: names.runtime }, async (event) => {
+    return (await localHandlers.relay(event, lambdaContext('relay', EVENT_TIMEOUT_MS))) as never;
+  }, log);
+
+  if (options.seed !== false && (await seedDemoCity(db, names.care))) log('seeded the Wuhai demo city');
+  reader.start();
+  scheduler.start();
+  ready = true;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    dynamoEndpoint: endpoint,
+    platform,
+    clock,
+    scheduler,
+    bus,
+    stop: () =>
+      (stopping ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((r) => server.close(() => r()));
+        server.closeAllConnections(); // keep-alive sockets would hold close() open
+        await closed;
+        await reader.stop();
+        await scheduler.stop();
+        await bus.idle();
+        streams.destroy();
+        dynamo.destroy();
+        await dynamoLocal?.stop();
+      })()),
+  };
+}

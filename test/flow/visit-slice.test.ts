@@ -1,0 +1,242 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VisitView } from '../../domain/visit.js';
+import type { LocalPlatform } from '../../local/platform.js';
+import { type Api, api, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+
+interface Sms { to: string; text: string; sentAt: string; visitId: string | null }
+
+let local: LocalPlatform;
+let http: Api;
+let centerToken: string;
+let otherCenterToken: string;
+let bureauToken: string;
+
+/** Tomorrow 09:00–10:00 in the city, relative to the platform clock. */
+function window(daysAhead = 1) {
+  const day = new Date(local.clock.now().getTime() + daysAhead * 86_400_000).toISOString().slice(0, 10);
+  return { earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` };
+}
+
+async function requestVisit(body: Record<string, unknown>, key = crypto.randomUUID()) {
+  return http.post('/visits', body, centerToken, { 'idempotency-key': key });
+}
+
+async function visit(id: string, token = centerToken): Promise<VisitView> {
+  const res = await http.get(`/visits/${id}`, token);
+  expect(res.status).toBe(200);
+  return (await res.json()) as VisitView;
+}
+
+async function smsFor(visitId: string): Promise<Sms[]> {
+  const { items } = (await (await http.get('/dev/sms')).json()) as { items: Sms[] };
+  return items.filter((m) => m.visitId === visitId);
+}
+
+async function itemCount(): Promise<number> {
+  const { Items = [] } = await local.platform.db.send(new ScanCommand({ TableName: local.platform.config.tableName }));
+  return Items.length;
+}
+
+beforeAll(async () => {
+  local = await startTestPlatform({ offerTimeoutSeconds: 60 });
+  http = api(local.url);
+  centerToken = await http.token('center', 'ctr-xinhua-hub');
+  otherCenterToken = await http.token('center', 'ctr-binhe-hub');
+  bureauToken = await http.token('bureau', '150300');
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('the walking skeleton over HTTP', () => {
+  it('is healthy, lists the catalogue and describes itself', async () => {
+    expect((await http.get('/health')).status).toBe(200);
+    const catalog = (await (await http.get('/catalog/services')).json()) as { items: Array<{ code: string; qualifyingCertificates: string[] }> };
+    expect(catalog.items).toHaveLength(20);
+    expect(catalog.items.find((s) => s.code === 'bathing')?.qualifyingCertificates.length).toBeGreaterThan(0);
+    const openapi = (await (await http.get('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).toContain('/visits/{id}');
+  });
+
+  it('shows centres to the bureau and elders to their own centre only', async () => {
+    const centers = (await (await http.get('/centers', bureauToken)).json()) as { items: Array<{ id: string; kind: string }> };
+    expect(centers.items.map((c) => c.id)).toContain('ctr-xinhua-hub');
+    expect((await http.get('/centers', centerToken)).status).toBe(403);
+    expect((await http.get('/centers')).status).toBe(401);
+    const elders = (await (await http.get('/elders', centerToken)).json()) as { items: Array<{ centerId: string; phone: string }> };
+    expect(elders.items.length).toBeGreaterThan(0);
+    expect(elders.items.every((e) => e.centerId === 'ctr-xinhua-hub')).toBe(true);
+  });
+
+  it('takes a visit from REQUESTED through OFFERED to ASSIGNED', async () => {
+    const res = await requestVisit({ elderId: 'eld-xinhua-hub-1', serviceCode: 'bathing', ...window() });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as { id: string; status: string };
+    expect(created.status).toBe('REQUESTED');
+
+    const offered = await waitFor(async () => {
+      const v = await visit(created.id);
+      return v.status === 'OFFERED' && v.offers.length > 0 ? v : undefined;
+    }, 'offers');
+    expect(offered.offers.every((o) => o.status === 'PENDING' && o.travelMinutes <= 15)).toBe(true);
+    // Bathing needs an elder-care or medical-care certificate: the cleaner and the suspended company's caregiver are never asked.
+    expect(offered.offers.map((o) => o.caregiverId)).not.toContain('cg-004');
+    expect(offered.offers.map((o) => o.caregiverId)).not.toContain('cg-005');
+
+    const messages = await waitFor(async () => {
+      const m = await smsFor(created.id);
+      return m.length === offered.offers.length ? m : undefined;
+    }, 'one SMS per offer');
+    for (const m of messages) {
+      expect(m.text.startsWith('【一刻钟】')).toBe(true);
+      expect([...m.text].length).toBeLessThanOrEqual(70);
+      expect(m.text).not.toMatch(/王|李|张|路|号/); // no elder's name or address
+    }
+
+    const token = tokenOf(messages[0]!.text)!;
+    const page = await http.get(`/j/${token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('接单');
+
+    const accept = await http.post(`/j/${token}/accept`, '', undefined, { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(accept.status).toBe(200);
+    expect(await accept.json()).toEqual({ visitId: created.id, status: 'ASSIGNED' });
+
+    const assigned = await visit(created.id);
+    expect(assigned.status).toBe('ASSIGNED');
+    const winner = messages[0]!.to;
+    expect(assigned.assignment?.caregiverId).toBeDefined();
+    expect(assigned.history.map((h) => h.event)).toEqual(['VisitRequested', 'OfferSent', 'VisitAssigned']);
+    expect(winner).toMatch(/^1\d{10}$/);
+
+    // The others' offers are revoked and their links stop working.
+    const revoked = await waitFor(async () => {
+      const v = await visit(created.id);
+      return v.offers.filter((o) => o.status === 'REVOKED').length === v.offers.length - 1 ? v : undefined;
+    }, 'revocations');
+    expect(revoked.offers.filter((o) => o.status === 'ACCEPTED')).toHaveLength(1);
+    for (const other of messages.slice(1)) {
+      const res2 = await http.post(`/j/${tokenOf(other.text)}/accept`, '', undefined, { accept: 'application/json' });
+      expect(res2.status).toBe(409);
+      expect(((await res2.json()) as { error: { code: string } }).error.code).toBe('OFFER_TAKEN');
+    }
+    // A second accept by the winner is refused, once.
+    const again = await http.post(`/j/${token}/accept`, '', undefined, { accept: 'application/json' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_ACCEPTED');
+
+    // The bureau sees the visit; another centre does not.
+    expect((await http.get(`/visits/${created.id}`, bureauToken)).status).toBe(200);
+    expect((await http.get(`/visits/${created.id}`, otherCenterToken)).status).toBe(404);
+  });
+
+  it('lets exactly one of two simultaneous accepts win', async () => {
+    const res = await requestVisit({ elderId: 'eld-xinhua-hub-2', serviceCode: 'meals', ...window(2) });
+    const { id } = (await res.json()) as { id: string };
+    const messages = await waitFor(async () => {
+      const m = await smsFor(id);
+      return m.length >= 2 ? m : undefined;
+    }, 'two offers');
+    const [a, b] = messages.map((m) => tokenOf(m.text)!);
+    const results = await Promise.all([a, b].map((t) => http.post(`/j/${t}/accept`, '', undefined, { accept: 'application/json' })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    const v = await visit(id);
+    expect(v.status).toBe('ASSIGNED');
+    expect(v.offers.filter((o) => o.status === 'ACCEPTED')).toHaveLength(1);
+  });
+
+  it('answers a repeated Idempotency-Key with the same visit, and refuses it for another body', async () => {
+    const key = crypto.randomUUID();
+    const body = { elderId: 'eld-xinhua-hub-3', serviceCode: 'cleaning', ...window(3) };
+    const first = (await (await requestVisit(body, key)).json()) as { id: string };
+    const second = await requestVisit(body, key);
+    expect(second.status).toBe(201);
+    expect(((await second.json()) as { id: string }).id).toBe(first.id);
+    const reused = await requestVisit({ ...body, notes: 'different' }, key);
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { error: { field: string } }).error.field).toBe('Idempotency-Key');
+  });
+
+  it('moves to the next wave when a wave expires, and ends UNFILLED with reasons', async () => {
+    const { id } = (await (await requestVisit({ elderId: 'eld-xinhua-hub-1', serviceCode: 'medical', ...window(4) })).json()) as { id: string };
+    const first = await waitFor(async () => {
+      const v = await visit(id);
+      return v.status === 'OFFERED' ? v : undefined;
+    }, 'first wave');
+    // Move the platform clock past each wave's deadline until the visit runs out of candidates.
+    const final = await waitFor(async () => {
+      await local.clock.set(new Date(local.clock.now().getTime() + 61_000));
+      await local.scheduler.tick();
+      const v = await visit(id);
+      return v.status === 'UNFILLED' ? v : undefined;
+    }, 'unfilled', 20_000);
+    expect(final.offers.length).toBeGreaterThanOrEqual(first.offers.length);
+    expect(final.offers.every((o) => o.status === 'EXPIRED')).toBe(true);
+    expect(final.unfilledReason).toMatch(/no reply/);
+    expect(final.history.map((h) => h.event)).toContain('OfferExpired');
+  });
+
+  it('marks a visit UNFILLED at once when nobody qualifies, saying why', async () => {
+    const { id } = (await (await requestVisit({ elderId: 'eld-xinhua-hub-2', serviceCode: 'footCare', ...window(5) })).json()) as { id: string };
+    const v = await waitFor(async () => {
+      const r = await visit(id);
+      return r.status === 'UNFILLED' ? r : undefined;
+    }, 'unfilled');
+    expect(v.unfilledReason).toMatch(/no eligible caregiver/);
+    expect(v.unfilledReason).toMatch(/without a valid qualifying certificate|does not offer/);
+  });
+});
+
+describe('bad input to POST /visits', () => {
+  const cases: Array<[string, unknown, number, string, string?]> = [
+    ['missing field', { serviceCode: 'meals', earliestStart: '2030-01-01T09:00:00+08:00', latestStart: '2030-01-01T10:00:00+08:00' }, 400, 'INVALID_FIELD', 'elderId'],
+    ['unknown service', { elderId: 'eld-xinhua-hub-1', serviceCode: 'massage', earliestStart: '2030-01-01T09:00:00+08:00', latestStart: '2030-01-01T10:00:00+08:00' }, 400, 'INVALID_FIELD', 'serviceCode'],
+    ['time without offset', { elderId: 'eld-xinhua-hub-1', serviceCode: 'meals', earliestStart: '2030-01-01T09:00:00', latestStart: '2030-01-01T10:00:00+08:00' }, 400, 'INVALID_FIELD', 'earliestStart'],
+    ['unknown field', { elderId: 'eld-xinhua-hub-1', serviceCode: 'meals', earliestStart: '2030-01-01T09:00:00+08:00', latestStart: '2030-01-01T10:00:00+08:00', colour: 'red' }, 400, 'INVALID_FIELD'],
+    ['broken JSON', '{"elderId": ', 400, 'INVALID_JSON', 'body'],
+    ['window in the past', { elderId: 'eld-xinhua-hub-1', serviceCode: 'meals', earliestStart: '2020-01-01T09:00:00+08:00', latestStart: '2020-01-01T10:00:00+08:00' }, 400, 'WINDOW_IN_PAST', 'latestStart'],
+    ['window reversed', { elderId: 'eld-xinhua-hub-1', serviceCode: 'meals', earliestStart: '2030-01-01T10:00:00+08:00', latestStart: '2030-01-01T09:00:00+08:00' }, 400, 'WINDOW_REVERSED', 'latestStart'],
+    ['elder of another centre', { elderId: 'eld-binhe-hub-1', serviceCode: 'meals' }, 403, 'ELDER_NOT_OF_CENTER', 'elderId'],
+    ['unknown elder', { elderId: 'eld-nobody', serviceCode: 'meals' }, 404, 'ELDER_NOT_FOUND', 'elderId'],
+  ];
+
+  it.each(cases)('%s → 4xx naming the problem, nothing written', async (_name, body, status, code, field) => {
+    const before = await itemCount();
+    const filled = typeof body === 'object' && body && !('earliestStart' in body) ? { ...body, ...window() } : body;
+    const res = await requestVisit(filled as Record<string, unknown>);
+    expect(res.status).toBe(status);
+    const error = ((await res.json()) as { error: { code: string; message: string; field?: string } }).error;
+    expect(error.code).toBe(code);
+    if (field) expect(error.field).toBe(field);
+    expect(error.message.length).toBeGreaterThan(0);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('requires an Idempotency-Key, a centre token, and JSON', async () => {
+    const body = { elderId: 'eld-xinhua-hub-1', serviceCode: 'meals', ...window() };
+    const noKey = await http.post('/visits', body, centerToken);
+    expect(noKey.status).toBe(400);
+    expect(((await noKey.json()) as { error: { field: string } }).error.field).toBe('Idempotency-Key');
+    expect((await http.post('/visits', body, bureauToken, { 'idempotency-key': 'k1' })).status).toBe(403);
+    expect((await http.post('/visits', body, undefined, { 'idempotency-key': 'k2' })).status).toBe(401);
+    expect((await http.post('/visits', body, 'not-a-jwt', { 'idempotency-key': 'k3' })).status).toBe(401);
+    const form = await http.post('/visits', 'a=b', centerToken, { 'idempotency-key': 'k4', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(415);
+  });
+
+  it('refuses dev tokens for unknown roles or organisations', async () => {
+    const bad = await http.post('/auth/dev-token', { role: 'mayor', orgId: 'x' });
+    expect(bad.status).toBe(400);
+    expect((await http.post('/auth/dev-token', { role: 'center', orgId: 'ctr-nowhere' })).status).toBe(404);
+  });
+
+  it('refuses malformed or unknown caregiver links without revealing anything', async () => {
+    expect((await http.get('/j/short')).status).toBe(404);
+    const unknown = await http.post(`/j/${'A'.repeat(22)}/accept`, '', undefined, { accept: 'application/json' });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('LINK_INVALID');
+  });
+});

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../../local/platform.js';
+
+/** The local platform in this test process, on the run's DynamoDB Local, in tables of its own. */
+export async function startTestPlatform(options: Partial<LocalPlatformOptions> = {}): Promise<LocalPlatform & { logs: string[] }> {
+  const logs: string[] = [];
+  const local = await startLocalPlatform({
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tablePrefix: `t${randomBytes(4).toString('hex')}_`,
+    log: (line) => logs.push(line),
+    ...options,
+  });
+  return Object.assign(local, { logs });
+}
+
+export interface Api {
+  url: string;
+  get(path: string, token?: string, headers?: Record<string, string>): Promise<Response>;
+  post(path: string, body: unknown, token?: string, headers?: Record<string, string>): Promise<Response>;
+  token(role: string, orgId: string): Promise<string>;
+}
+
+export function api(url: string): Api {
+  const auth = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  return {
+    url,
+    get: (path, token, headers = {}) => fetch(`${url}${path}`, { headers: { ...auth(token), ...headers } }),
+    post: (path, body, token, headers = {}) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth(token), ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      }),
+    async token(role, orgId) {
+      const res = await fetch(`${url}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, orgId }) });
+      if (res.status !== 200) throw new Error(`dev-token ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+  };
+}
+
+/** Polls until `probe` returns a value, or fails with the last value seen. */
+export async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last !== undefined) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** The link token inside an SMS text. */
+export const tokenOf = (text: string) => /\/j\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
