@@ -81,7 +81,7 @@ export const services: readonly Service[] = [
   s('hairdressing', '理发', 'Haircut at home', ['hairdresser'], 45),
   s('footCare', '修脚', 'Foot care', ['pedicure'], 45),
   s('applianceRepair', '家电维修', 'Household appliance repair', ['applianceRepair'], 60),
-  s('safetyCheck', '居家安全巡查', 'Home safety check (gas, power, falls)', [], 30),
+  s('safetyCheck', '安全巡查', 'Home safety check (gas, power, falls)', [], 30),
   s('welfareVisit', '探访关爱', 'Welfare check visit', [], 30),
   s('digitalHelp', '数字助老', 'Smartphone and digital help', [], 45),
 ];

@@ -1,6 +1,7 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Refusal, conflict, gone, notFound } from '../../domain/errors.js';
+import type { Refusal} from '../../domain/errors.js';
+import { conflict, gone, notFound } from '../../domain/errors.js';
 import { toCityTime } from '../../domain/time.js';
 import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';

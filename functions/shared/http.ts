@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import * as z from 'zod';
+import type * as z from 'zod';
 import { Refusal, badRequest } from '../../domain/errors.js';
 import { type Principal, PrincipalSchema } from '../../domain/principal.js';
 import type { HttpGroupName } from '../groups.js';
