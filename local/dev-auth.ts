@@ -17,7 +17,11 @@ type SigningKey = Awaited<ReturnType<typeof importJWK>>;
  * local runtime table, so tokens survive a restart.
  */
 export class DevIssuer {
-  private constructor(private readonly privateKey: SigningKey, readonly jwks: JSONWebKeySet) {}
+  private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+
+  private constructor(private readonly privateKey: SigningKey, readonly jwks: JSONWebKeySet) {
+    this.keySet = createLocalJWKSet(jwks);
+  }
 
   static async load(db: DynamoDBDocumentClient, tableName: string): Promise<DevIssuer> {
     const key = { PK: 'DEVKEY', SK: KID };
@@ -48,7 +52,7 @@ export class DevIssuer {
   /** Claims as API Gateway passes them to the handler (all values strings), or undefined when the token fails. */
   async verify(token: string): Promise<Record<string, string> | undefined> {
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet(this.jwks), { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG] });
+      const { payload } = await jwtVerify(token, this.keySet, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG] });
       return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
     } catch {
       return undefined;

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventJsonSchemas, eventTypes, makeEvent, safeParseEvent } from '../../events/catalog.js';
+import { EVENT_VERSION, eventJsonSchemas, eventTypes, makeEvent, safeParseEvent } from '../../events/catalog.js';
+import { schemaFileName, schemasDir } from '../../events/schema-files.js';
 import { eventPattern, eventRules } from '../../events/rules.js';
 import { handlerGroups } from '../../functions/groups.js';
 import { matchesPattern } from '../../local/pattern.js';
@@ -41,5 +43,14 @@ describe('pattern matching', () => {
     expect(matchesPattern(pattern, { eventName: 'INSERT', dynamodb: {} })).toBe(false);
     expect(matchesPattern({ tags: ['a'] }, { tags: ['b', 'a'] })).toBe(true);
     expect(() => matchesPattern({ n: [{ prefix: 'x' }] as never }, { n: 'x' })).toThrow(/unsupported/);
+  });
+});
+
+describe('exported JSON Schemas', () => {
+  it('are up to date with the zod schemas (run `npm run schemas` after a change)', () => {
+    for (const [type, schema] of Object.entries(eventJsonSchemas())) {
+      const file = new URL(schemaFileName(type, EVENT_VERSION), schemasDir);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(schema);
+    }
   });
 });
