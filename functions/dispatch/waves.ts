@@ -1,7 +1,7 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeExclusions, selectCandidates, waveSize } from '../../domain/dispatch.js';
 import { addSeconds, toCityTime } from '../../domain/time.js';
-import type { VisitStatus } from '../../domain/visit.js';
+import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
@@ -26,6 +26,18 @@ function visitUpdate(p: Platform, record: VisitRecord, set: string, values: Reco
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ...values, ':expectedStatus': record.visit.status, ':expectedWave': record.visit.wave },
     },
+  };
+}
+
+/** An offer still PENDING moves to a final status; one that moved meanwhile is left as it is. */
+function closeOpenOffer(p: Platform, visitId: string, caregiverId: string, to: Extract<OfferStatus, 'EXPIRED' | 'REVOKED'>) {
+  return {
+    TableName: p.config.tableName,
+    Key: keys.offer(visitId, caregiverId),
+    UpdateExpression: 'SET #status = :to',
+    ConditionExpression: '#status = :pending',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':to': to, ':pending': 'PENDING' satisfies OfferStatus },
   };
 }
 
@@ -144,16 +156,7 @@ export async function onWaveDeadline(p: Platform, visitId: string, wave: number)
         ExpressionAttributeValues: { ':offered': 'OFFERED', ':wave': wave },
       },
     },
-    ...open.map((o): TransactItem => ({
-      Update: {
-        TableName: p.config.tableName,
-        Key: keys.offer(visitId, o.caregiverId),
-        UpdateExpression: 'SET #status = :expired',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':expired': 'EXPIRED', ':pending': 'PENDING' },
-      },
-    })),
+    ...open.map((o): TransactItem => ({ Update: closeOpenOffer(p, visitId, o.caregiverId, 'EXPIRED') })),
     {
       Put: {
         TableName: p.config.tableName,
@@ -173,16 +176,7 @@ export async function onVisitAssigned(p: Platform, visitId: string, winner: stri
   if (!record) return;
   for (const offer of record.offers.filter((o) => o.status === 'PENDING' && o.caregiverId !== winner)) {
     try {
-      await p.db.send(
-        new UpdateCommand({
-          TableName: p.config.tableName,
-          Key: keys.offer(visitId, offer.caregiverId),
-          UpdateExpression: 'SET #status = :revoked',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':revoked': 'REVOKED', ':pending': 'PENDING' },
-        }),
-      );
+      await p.db.send(new UpdateCommand(closeOpenOffer(p, visitId, offer.caregiverId, 'REVOKED')));
     } catch (error) {
       if (!isConditionFailed(error)) throw error;
     }

@@ -1,6 +1,7 @@
 import { findService } from '../../domain/catalog.js';
 import type { Visit } from '../../domain/visit.js';
 import type { StoredOffer } from '../shared/visit-store.js';
+import { escapeHtml } from '../shared/html.js';
 
 export type Lang = 'zh' | 'en';
 
@@ -45,8 +46,6 @@ const refusalText: Record<string, { zh: string; en: string }> = {
   LINK_REPLACED: { zh: '此链接已被新链接替换，请使用最新短信。', en: 'This link was replaced; use the newest SMS.' },
 };
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const hhmm = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 
@@ -54,12 +53,12 @@ const hhmm = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 function layout(lang: Lang, title: string, body: string, switchHref: string): string {
   return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex">
-<title>${escape(title)}</title><style>
+<title>${escapeHtml(title)}</title><style>
 body{font:18px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;padding:16px;max-width:36em;color:#1b1b1b}
 h1{font-size:22px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}dt{color:#555}dd{margin:0}
 button{font-size:20px;width:100%;min-height:56px;border:0;border-radius:8px;background:#0a7d38;color:#fff;margin-top:16px}
 .note{padding:12px;border-radius:8px;background:#f1f5f1}.lang{float:right;font-size:16px}
-</style></head><body><a class="lang" href="${escape(switchHref)}">${lang === 'zh' ? text.zh.other : text.en.other}</a>${body}</body></html>`;
+</style></head><body><a class="lang" href="${escapeHtml(switchHref)}">${lang === 'zh' ? text.zh.other : text.en.other}</a>${body}</body></html>`;
 }
 
 export function offerPage(input: { lang: Lang; token: string; offer: StoredOffer; visit: Visit; refusalCode?: string }): string {
@@ -67,17 +66,17 @@ export function offerPage(input: { lang: Lang; token: string; offer: StoredOffer
   const t = text[lang];
   const service = findService(visit.serviceCode);
   const serviceName = service ? (lang === 'zh' ? service.nameZh : service.nameEn) : visit.serviceCode;
-  const details = `<dl><dt>${t.service}</dt><dd>${escape(serviceName)}</dd>
+  const details = `<dl><dt>${t.service}</dt><dd>${escapeHtml(serviceName)}</dd>
 <dt>${t.window}</dt><dd>${hhmm(visit.earliestStart)} – ${hhmm(visit.latestStart)}</dd>
 <dt>${t.travel}</dt><dd>${Math.round(offer.travelMinutes)} ${t.minutes}</dd></dl>`;
   let action: string;
   if (input.refusalCode) {
-    action = `<p class="note" role="status">${escape(refusalText[input.refusalCode]?.[lang] ?? input.refusalCode)}</p>`;
+    action = `<p class="note" role="status">${escapeHtml(refusalText[input.refusalCode]?.[lang] ?? input.refusalCode)}</p>`;
   } else if (offer.status === 'ACCEPTED') {
     action = `<p class="note" role="status">${t.accepted}</p>`;
   } else {
     action = `<p>${t.expires} ${hhmm(offer.expiresAt)}</p>
-<form method="post" action="/j/${escape(token)}/accept?lang=${lang}"><button type="submit">${t.accept}</button></form>`;
+<form method="post" action="/j/${escapeHtml(token)}/accept?lang=${lang}"><button type="submit">${t.accept}</button></form>`;
   }
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   return layout(lang, t.title, `<h1>${t.offer}</h1>${details}${action}`, `/j/${token}?lang=${other}`);
@@ -86,5 +85,5 @@ export function offerPage(input: { lang: Lang; token: string; offer: StoredOffer
 export function invalidLinkPage(lang: Lang, code = 'LINK_INVALID'): string {
   const t = text[lang];
   const body = refusalText[code]?.[lang] ?? t.invalidBody;
-  return layout(lang, t.invalid, `<h1>${t.invalid}</h1><p class="note">${escape(body)}</p>`, `?lang=${lang === 'zh' ? 'en' : 'zh'}`);
+  return layout(lang, t.invalid, `<h1>${t.invalid}</h1><p class="note">${escapeHtml(body)}</p>`, `?lang=${lang === 'zh' ? 'en' : 'zh'}`);
 }
