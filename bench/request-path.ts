@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startLocalPlatform } = await import('../local/platform.js');
 
 const N = Number(process.env.BENCH_N ?? 300);

@@ -7,6 +7,8 @@
  */
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_DEV ??= 'true';
+// Node 20 is supported until the SDK's 2027 releases (docs/decisions/0006); one notice is enough.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { JavaMissingError } = await import('./dynamodb.js');
 const { startLocalPlatform } = await import('./platform.js');

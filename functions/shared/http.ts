@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
@@ -132,16 +133,18 @@ export function httpHandler(group: HttpGroupName, impls: Record<string, RouteImp
     if (!impl) throw new Error(`group ${group} does not implement ${routeKey(route)}`);
     table.set(routeKey(route), { route, impl });
   }
-  return middy<HttpEvent, HttpResult, Error, Context>().handler(async (event, lambdaContext) => {
-    try {
-      const entry = table.get(event.routeKey);
-      if (!entry) return json(404, errorBody('NOT_FOUND', `no route ${event.routeKey}`));
-      const principal = authorise(entry.route, event);
-      return await entry.impl({ event, params: event.pathParameters ?? {}, principal, platform: platform(), lambdaContext });
-    } catch (error) {
-      if (error instanceof Refusal) return json(error.status, errorBody(error.code, error.message, error.field));
-      logger.error('unhandled error', { routeKey: event.routeKey, error: error as Error });
-      return json(500, errorBody('INTERNAL', 'internal error'));
-    }
-  });
+  return middy<HttpEvent, HttpResult, Error, Context>()
+    .use(injectLambdaContext(logger))
+    .handler(async (event, lambdaContext) => {
+      try {
+        const entry = table.get(event.routeKey);
+        if (!entry) return json(404, errorBody('NOT_FOUND', `no route ${event.routeKey}`));
+        const principal = authorise(entry.route, event);
+        return await entry.impl({ event, params: event.pathParameters ?? {}, principal, platform: platform(), lambdaContext });
+      } catch (error) {
+        if (error instanceof Refusal) return json(error.status, errorBody(error.code, error.message, error.field));
+        logger.error('unhandled error', { routeKey: event.routeKey, error: error as Error });
+        return json(500, errorBody('INTERNAL', 'internal error'));
+      }
+    });
 }
