@@ -1,11 +1,28 @@
 import * as z from 'zod';
 import { ServiceSchema } from '../domain/catalog.js';
 import type { Role } from '../domain/principal.js';
-import { CenterSchema, ElderSchema } from '../domain/registry.js';
+import { CommunitySchema, StreetSchema } from '../domain/city.js';
+import { CenterSchema, ElderSchema, MaskedElderSchema } from '../domain/registry.js';
+import {
+  CaregiverListItem,
+  CreateCaregiverRequest,
+  CreateElderRequest,
+  CreateEnterpriseRequest,
+  CreatedCaregiver,
+  CreatedElder,
+  CreatedEnterprise,
+  EnterpriseListItem,
+  EnterpriseView,
+  StatusChangeRequest,
+  UpdateCaregiverRequest,
+  UpdateElderRequest,
+  UpdateEnterpriseRequest,
+} from '../domain/registry-requests.js';
+import { CaregiverView, ImportResult, VerifyView } from './views.js';
 import { CreateVisitRequest, CreatedVisit, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Route {
   method: HttpMethod;
@@ -18,8 +35,10 @@ export interface Route {
   request?: z.ZodType;
   response?: z.ZodType;
   /** Content type of a successful response when it is not JSON. */
-  produces?: 'text/html';
+  produces?: 'text/html' | 'image/svg+xml';
 }
+
+const signedIn = ['center', 'enterprise', 'bureau', 'admin'] as const;
 
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
@@ -34,8 +53,33 @@ export const routes = [
   { method: 'GET', path: '/health', group: 'public', access: 'public', summary: 'Liveness', response: HealthResult },
   { method: 'GET', path: '/openapi.json', group: 'public', access: 'public', summary: 'This API description' },
   { method: 'GET', path: '/catalog/services', group: 'public', access: 'public', summary: 'The 20 in-home services', response: list(ServiceSchema) },
-  { method: 'GET', path: '/centers', group: 'registry', access: ['bureau', 'admin'], summary: 'Centres and stations of the city', response: list(CenterSchema) },
+  { method: 'GET', path: '/streets', group: 'registry', access: signedIn, summary: 'Streets and towns with their hub centre', response: list(StreetSchema) },
+  { method: 'GET', path: '/communities', group: 'registry', access: signedIn, summary: 'Communities of the city (?streetId=)', response: list(CommunitySchema) },
+  { method: 'GET', path: '/centers', group: 'registry', access: ['bureau', 'admin', 'center'], summary: 'Centres, stations and windows of the city', response: list(CenterSchema) },
   { method: 'GET', path: '/elders', group: 'registry', access: ['center'], summary: "The calling centre's elders, in full", response: list(ElderSchema) },
+  { method: 'POST', path: '/elders', group: 'registry', access: ['center'], summary: 'Register an elder of the calling centre', request: CreateElderRequest, response: CreatedElder },
+  { method: 'GET', path: '/elders/{id}', group: 'registry', access: ['center', 'bureau', 'admin'], summary: 'An elder: in full for the registering centre, masked for the bureau', response: z.union([ElderSchema, MaskedElderSchema]) },
+  { method: 'PATCH', path: '/elders/{id}', group: 'registry', access: ['center'], summary: 'Update an elder of the calling centre', request: UpdateElderRequest, response: ElderSchema },
+  { method: 'POST', path: '/enterprises', group: 'registry', access: ['bureau', 'admin'], summary: 'Register a company (status registered)', request: CreateEnterpriseRequest, response: CreatedEnterprise },
+  { method: 'GET', path: '/enterprises', group: 'registry', access: ['bureau', 'admin'], summary: 'Companies (?status=, ?cursor=, ?limit=)', response: list(EnterpriseListItem) },
+  { method: 'GET', path: '/enterprises/{id}', group: 'registry', access: ['bureau', 'admin', 'enterprise'], summary: 'A company with its audit history', response: EnterpriseView },
+  { method: 'PATCH', path: '/enterprises/{id}', group: 'registry', access: ['bureau', 'admin', 'enterprise'], summary: 'Update a company (licence fields: bureau only)', request: UpdateEnterpriseRequest, response: EnterpriseView },
+  ...(['licence', 'suspend', 'reinstate', 'revoke'] as const).map((action) => ({
+    method: 'POST' as const,
+    path: `/enterprises/{id}/${action}`,
+    group: 'registry' as const,
+    access: ['bureau', 'admin'] as const,
+    summary: `${action.charAt(0).toUpperCase()}${action.slice(1)} a company, with a reason kept in its audit history`,
+    request: StatusChangeRequest,
+    response: EnterpriseView,
+  })),
+  { method: 'POST', path: '/caregivers', group: 'registry', access: ['enterprise', 'bureau', 'admin'], summary: 'Register a caregiver of a company', request: CreateCaregiverRequest, response: CreatedCaregiver },
+  { method: 'GET', path: '/caregivers', group: 'registry', access: ['enterprise', 'bureau', 'admin'], summary: "A company's caregivers (?enterpriseId=, ?cursor=, ?limit=)", response: list(CaregiverListItem) },
+  { method: 'GET', path: '/caregivers/{id}', group: 'registry', access: ['enterprise', 'bureau', 'admin'], summary: 'A caregiver (ID number masked)', response: CaregiverView },
+  { method: 'PATCH', path: '/caregivers/{id}', group: 'registry', access: ['enterprise', 'bureau', 'admin'], summary: 'Update a caregiver', request: UpdateCaregiverRequest, response: CaregiverView },
+  { method: 'POST', path: '/import/{kind}', group: 'imports', access: ['bureau', 'admin', 'enterprise'], summary: 'Import companies or caregivers from CSV (text/csv, UTF-8)', response: ImportResult },
+  { method: 'GET', path: '/verify/{code}', group: 'verify', access: 'public', summary: 'Verify a company or caregiver by its public code (HTML; JSON with Accept: application/json)', response: VerifyView },
+  { method: 'GET', path: '/verify/{code}/qr.svg', group: 'verify', access: 'public', summary: 'The QR code that leads to the verify page', produces: 'image/svg+xml' },
   { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit (header Idempotency-Key required)', request: CreateVisitRequest, response: CreatedVisit },
   { method: 'GET', path: '/visits/{id}', group: 'visits', access: ['center', 'bureau', 'admin'], summary: 'A visit with its offers, assignment and history', response: VisitView },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },

@@ -7,6 +7,8 @@ import { handler as publicRoutes } from '../functions/public/handler.js';
 import { handler as registry } from '../functions/registry/handler.js';
 import { handler as relay } from '../functions/relay/handler.js';
 import { handler as visits } from '../functions/visits/handler.js';
+import { handler as verify } from '../functions/verify/handler.js';
+import { handler as imports } from '../functions/imports/handler.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each group's handler has its own event type
 type AnyHandler = (event: any, context: Context) => Promise<unknown>;
@@ -15,6 +17,8 @@ type AnyHandler = (event: any, context: Context) => Promise<unknown>;
 export const localHandlers: Record<GroupName, AnyHandler> = {
   public: publicRoutes,
   registry,
+  verify,
+  imports,
   visits,
   jobs,
   relay,

@@ -6,9 +6,10 @@ import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
 import { keys } from '../functions/shared/keys.js';
 import { type Platform, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
-import { newId, newLinkToken } from '../functions/shared/tokens.js';
+import { newId, newLinkToken, newPublicCode } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
 import { DevIssuer } from './dev-auth.js';
+import { localSecret } from './secrets.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb.js';
 import { LocalEventBus } from './event-bus.js';
 import { localHandlers } from './handlers.js';
@@ -85,12 +86,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const outbox = new SmsOutbox(db, names.runtime, clock);
   const env = { ...process.env, ...(options.offerTimeoutSeconds ? { OFFER_TIMEOUT_SECONDS: String(options.offerTimeoutSeconds) } : {}) };
   const platform: Platform = {
-    config: { tableName: names.care, idempotencyTable: names.idempotency, publicBaseUrl: '', offerTimeoutSeconds: readOfferTimeouts(env) },
+    config: {
+      tableName: names.care,
+      idempotencyTable: names.idempotency,
+      publicBaseUrl: '',
+      offerTimeoutSeconds: readOfferTimeouts(env),
+      piiHashKey: await localSecret(db, names.runtime, 'PII_HASH_KEY'),
+    },
     dynamo,
     db,
     clock,
     newId,
     newToken: newLinkToken,
+    newPublicCode,
     publisher: bus,
     scheduler,
     sms: outbox,

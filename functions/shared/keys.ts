@@ -5,8 +5,22 @@ import { CITY_CODE } from '../../domain/principal.js';
  * Every item's keys, in one place. One table (docs/decisions/0002):
  * entities live under `<TYPE>#<id>`; a visit's offers and history share its
  * partition so one Query reads the whole visit.
+ *
+ * Access patterns on request paths (all GetItem/Query, never Scan):
+ *   street, community, centre, elder, company, caregiver, visit by id  GetItem keys.X(id)
+ *   streets / communities / centres of the city          Query GSI1 lists.{streets,communities,centers}OfCity
+ *   elders of a centre, visits of a centre               Query GSI1 lists.{elders,visits}OfCenter
+ *   companies of the city, by status                     Query GSI1 lists.enterprisesOfCity (begins_with status)
+ *   caregivers of a company                              Query GSI1 lists.caregiversOfEnterprise
+ *   a company's audit history                            Query PK = ENTERPRISE#id, SK begins_with AUDIT#
+ *   whose is a public code / credit code / resident ID   GetItem keys.{publicCode,creditCode,residentId}
+ *   caregivers near a location                           Query GEO, 9 cells (geo.cellsAround)
+ *   a visit with its offers and history                  Query PK = VISIT#id
+ *   a caregiver link                                     GetItem keys.link(sha256(token))
  */
 export const keys = {
+  street: (id: string) => ({ PK: `STREET#${id}`, SK: 'STREET' }),
+  community: (id: string) => ({ PK: `COMMUNITY#${id}`, SK: 'COMMUNITY' }),
   center: (id: string) => ({ PK: `CENTER#${id}`, SK: 'CENTER' }),
   elder: (id: string) => ({ PK: `ELDER#${id}`, SK: 'ELDER' }),
   enterprise: (id: string) => ({ PK: `ENTERPRISE#${id}`, SK: 'ENTERPRISE' }),
@@ -17,10 +31,25 @@ export const keys = {
   link: (tokenHash: string) => ({ PK: `LINK#${tokenHash}`, SK: 'LINK' }),
   outbox: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: 'OUTBOX' }),
   seed: (name: string) => ({ PK: `SEED#${name}`, SK: 'SEED' }),
+  enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
+  /** Uniqueness and lookup: one item per public code, credit code and (keyed-hashed) resident ID. */
+  publicCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),
+  creditCode: (creditCode: string) => ({ PK: `CREDITCODE#${creditCode}`, SK: 'CREDITCODE' }),
+  residentId: (kind: 'caregiver' | 'elder', idHash: string) => ({ PK: `RESIDENTID#${kind}#${idHash}`, SK: 'RESIDENTID' }),
 };
 
 /** GSI1: lists by owner. */
 export const lists = {
+  streetsOfCity: (streetId: string) => ({ GSI1PK: `CITY#${CITY_CODE}#STREETS`, GSI1SK: `STREET#${streetId}` }),
+  communitiesOfCity: (streetId: string, communityId: string) => ({
+    GSI1PK: `CITY#${CITY_CODE}#COMMUNITIES`,
+    GSI1SK: `STREET#${streetId}#COMMUNITY#${communityId}`,
+  }),
+  enterprisesOfCity: (status: string, enterpriseId: string) => ({ GSI1PK: `CITY#${CITY_CODE}#ENTERPRISES`, GSI1SK: `${status}#${enterpriseId}` }),
+  caregiversOfEnterprise: (enterpriseId: string, caregiverId: string) => ({
+    GSI1PK: `ENTERPRISE#${enterpriseId}#CAREGIVERS`,
+    GSI1SK: `CAREGIVER#${caregiverId}`,
+  }),
   centersOfCity: (centerId: string) => ({ GSI1PK: `CITY#${CITY_CODE}#CENTERS`, GSI1SK: `CENTER#${centerId}` }),
   eldersOfCenter: (centerId: string, elderId: string) => ({ GSI1PK: `CENTER#${centerId}#ELDERS`, GSI1SK: `ELDER#${elderId}` }),
   visitsOfCenter: (centerId: string, startUtc: string, visitId: string) => ({

@@ -24,6 +24,8 @@ export interface PlatformConfig {
   publicBaseUrl: string;
   /** How long a wave of offers stays open. */
   offerTimeoutSeconds: { routine: number; urgent: number };
+  /** Secret key of the keyed hash under which resident ID numbers are stored (duplicates only, never reversible). */
+  piiHashKey: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface Platform {
   newId(): string;
   /** A new caregiver link token: ≥128 random bits, URL-safe. */
   newToken(): string;
+  /** A new public verification code for a card or sticker. */
+  newPublicCode(): string;
   publisher: EventPublisher;
   scheduler: EventScheduler;
   sms: SmsSender;

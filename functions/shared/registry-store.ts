@@ -1,35 +1,82 @@
-import { type Caregiver, CaregiverSchema, type Center, CenterSchema, type Elder, ElderSchema, type Enterprise, EnterpriseSchema } from '../../domain/registry.js';
+import { type Community, CommunitySchema, type Street, StreetSchema } from '../../domain/city.js';
 import type { Location } from '../../domain/geo.js';
+import {
+  type Caregiver,
+  CaregiverSchema,
+  type Center,
+  CenterSchema,
+  type Elder,
+  ElderSchema,
+  type Enterprise,
+  type EnterpriseAudit,
+  EnterpriseSchema,
+} from '../../domain/registry.js';
 import { geo, keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
 import { batchGet, getItem, parseItem, queryAll } from './store.js';
 
 /** Items as stored: the domain object plus its keys. */
 export const registryItems = {
+  street: (street: Street) => ({ ...keys.street(street.id), ...lists.streetsOfCity(street.id), entity: 'Street', ...street }),
+  community: (community: Community) => ({
+    ...keys.community(community.id),
+    ...lists.communitiesOfCity(community.streetId, community.id),
+    entity: 'Community',
+    ...community,
+  }),
   center: (center: Center) => ({ ...keys.center(center.id), ...lists.centersOfCity(center.id), entity: 'Center', ...center }),
   elder: (elder: Elder) => ({ ...keys.elder(elder.id), ...lists.eldersOfCenter(elder.centerId, elder.id), entity: 'Elder', ...elder }),
-  enterprise: (enterprise: Enterprise) => ({ ...keys.enterprise(enterprise.id), entity: 'Enterprise', ...enterprise }),
+  enterprise: (enterprise: Enterprise) => ({
+    ...keys.enterprise(enterprise.id),
+    ...lists.enterprisesOfCity(enterprise.status, enterprise.id),
+    entity: 'Enterprise',
+    ...enterprise,
+  }),
+  enterpriseAudit: (enterpriseId: string, entry: EnterpriseAudit, id: string, at: Date) => ({
+    ...keys.enterpriseAudit(enterpriseId, at.toISOString(), id),
+    entity: 'EnterpriseAudit',
+    ...entry,
+  }),
   caregiver: (caregiver: Caregiver) => ({
     ...keys.caregiver(caregiver.id),
+    ...lists.caregiversOfEnterprise(caregiver.enterpriseId, caregiver.id),
     ...geo.caregiver(caregiver.location.lat, caregiver.location.lon, caregiver.id),
     entity: 'Caregiver',
     ...caregiver,
   }),
+  publicCode: (code: string, kind: 'enterprise' | 'caregiver', id: string) => ({ ...keys.publicCode(code), entity: 'PublicCode', kind, id }),
+  creditCode: (creditCode: string, enterpriseId: string) => ({ ...keys.creditCode(creditCode), entity: 'CreditCode', enterpriseId }),
+  residentId: (kind: 'caregiver' | 'elder', idHash: string, id: string, centerId?: string) => ({
+    ...keys.residentId(kind, idHash),
+    entity: 'ResidentId',
+    id,
+    ...(centerId ? { centerId } : {}),
+  }),
 };
 
+export const getStreet = (p: Platform, id: string) => getItem(p, StreetSchema, keys.street(id));
+export const getCommunity = (p: Platform, id: string) => getItem(p, CommunitySchema, keys.community(id));
 export const getElder = (p: Platform, id: string) => getItem(p, ElderSchema, keys.elder(id));
+export const getEnterprise = (p: Platform, id: string) => getItem(p, EnterpriseSchema, keys.enterprise(id));
 export const getCaregiver = (p: Platform, id: string) => getItem(p, CaregiverSchema, keys.caregiver(id));
 
+const byGsi1 = (pk: string) => ({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': pk } });
+
+export async function listStreets(p: Platform): Promise<Street[]> {
+  return (await queryAll(p, byGsi1(lists.streetsOfCity('').GSI1PK))).map((i) => parseItem(StreetSchema, i));
+}
+
+/** All communities of the city: one partition of a few hundred small items. */
+export async function listCommunities(p: Platform): Promise<Community[]> {
+  return (await queryAll(p, byGsi1(lists.communitiesOfCity('', '').GSI1PK))).map((i) => parseItem(CommunitySchema, i));
+}
+
 export async function listCenters(p: Platform): Promise<Center[]> {
-  const { GSI1PK } = lists.centersOfCity('');
-  const items = await queryAll(p, { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': GSI1PK } });
-  return items.map((item) => parseItem(CenterSchema, item));
+  return (await queryAll(p, byGsi1(lists.centersOfCity('').GSI1PK))).map((i) => parseItem(CenterSchema, i));
 }
 
 export async function listEldersOfCenter(p: Platform, centerId: string): Promise<Elder[]> {
-  const { GSI1PK } = lists.eldersOfCenter(centerId, '');
-  const items = await queryAll(p, { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': GSI1PK } });
-  return items.map((item) => parseItem(ElderSchema, item));
+  return (await queryAll(p, byGsi1(lists.eldersOfCenter(centerId, '').GSI1PK))).map((i) => parseItem(ElderSchema, i));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, randomInt } from 'node:crypto';
 
 /** 128 random bits in base64url: 22 URL-safe characters. */
 export const newLinkToken = () => randomBytes(16).toString('base64url');
@@ -10,3 +10,12 @@ export const newId = () => randomUUID();
 
 /** What a well-formed token looks like; anything else is refused before a read. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Crockford-style alphabet without I, L, O, U: nothing to misread on a printed card. */
+export const PUBLIC_CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** 10 characters, 50 bits: not guessable by walking through codes. */
+export const newPublicCode = () => Array.from({ length: 10 }, () => PUBLIC_CODE_ALPHABET[randomInt(32)]).join('');
+
+/** Keyed hash of a resident ID: finds duplicates without storing the number. */
+export const residentIdHash = (key: string, residentId: string) => createHmac('sha256', key).update(residentId).digest('hex');

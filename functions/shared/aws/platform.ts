@@ -3,7 +3,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { dynamoClients } from '../dynamo.js';
 import { type Platform, readOfferTimeouts, setPlatformFactory } from '../platform.js';
-import { newId, newLinkToken } from '../tokens.js';
+import { newId, newLinkToken, newPublicCode } from '../tokens.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
 import { EventBridgeScheduler } from './eventbridge-scheduler.js';
 import { EndUserMessagingSms } from './sms.js';
@@ -38,12 +38,14 @@ function awsPlatform(): Platform {
       idempotencyTable: process.env.IDEMPOTENCY_TABLE ?? '',
       publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '',
       offerTimeoutSeconds: readOfferTimeouts(process.env),
+      piiHashKey: process.env.PII_HASH_KEY ?? '',
     },
     dynamo,
     db,
     clock: { now: () => new Date() },
     newId,
     newToken: newLinkToken,
+    newPublicCode,
     get publisher() { return publisher(); },
     get scheduler() { return scheduler(); },
     get sms() { return sms(); },

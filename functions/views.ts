@@ -1,0 +1,34 @@
+import * as z from 'zod';
+import { CertificateType } from '../domain/catalog.js';
+import { CaregiverSchema, EnterpriseStatus, PublicCode } from '../domain/registry.js';
+
+/** A caregiver as the employer and the bureau see it: everything but the full ID number, which is never stored. */
+export const CaregiverView = CaregiverSchema;
+
+/** The answer of a CSV import. Line 1 is the header. */
+export const ImportResult = z.object({
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  errors: z.array(z.object({ line: z.number().int(), field: z.string(), message: z.string() })),
+});
+
+const ValidityStatus = z.enum(['valid', 'expired', 'notYetValid']);
+
+/** What anyone who scans a code sees: never a full name of a person, ID number, phone or address. */
+export const VerifyView = z.object({
+  kind: z.enum(['enterprise', 'caregiver']),
+  code: PublicCode,
+  maskedName: z.string(),
+  status: z.string(),
+  /** For a company: its licence. */
+  licence: z.object({ number: z.string(), validUntil: z.iso.date(), validity: ValidityStatus }).optional(),
+  /** For a caregiver: the certificates, each with its validity today. */
+  certificates: z
+    .array(z.object({ type: CertificateType, nameZh: z.string(), nameEn: z.string(), level: z.number().int().optional(), validUntil: z.iso.date(), validity: ValidityStatus }))
+    .optional(),
+  /** For a caregiver: the employer. */
+  enterprise: z.object({ name: z.string(), code: PublicCode, status: EnterpriseStatus }).optional(),
+  /** Filled by the evaluation archive; until then empty. */
+  ratingSummary: z.object({ count: z.number().int(), positiveRate: z.number().nullable() }),
+});
+export type VerifyView = z.infer<typeof VerifyView>;
