@@ -170,6 +170,7 @@ export const CreateElderRequest = z.strictObject({
 export type CreateElderRequest = z.infer<typeof CreateElderRequest>;
 
 export const UpdateElderRequest = CreateElderRequest.omit({ residentId: true, consent: true }).extend({ status: ElderStatus }).partial();
+export type UpdateElderRequest = z.infer<typeof UpdateElderRequest>;
 
 export const CreatedElder = z.object({ id: Id });
 

@@ -1,0 +1,103 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { nearestCommunity } from '../../domain/city.js';
+import { fromInput } from '../../domain/crs.js';
+import { conflict, notFound } from '../../domain/errors.js';
+import type { Location } from '../../domain/geo.js';
+import type { Principal } from '../../domain/principal.js';
+import { type CreateElderRequest, type UpdateElderRequest, planElder } from '../../domain/registry-requests.js';
+import { type Elder, type MaskedElder, maskElder } from '../../domain/registry.js';
+import { isTransactionCancelled } from '../shared/errors.js';
+import { keys } from '../shared/keys.js';
+import type { Platform } from '../shared/platform.js';
+import { getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
+import { residentIdHash } from '../shared/tokens.js';
+import { setFields } from '../shared/update.js';
+
+/** The community given, or the one nearest the location (the centre rarely knows the community's id). */
+async function resolveCommunity(p: Platform, location: Location, communityId: string | undefined) {
+  if (communityId) {
+    const community = await getCommunity(p, communityId);
+    if (!community) throw notFound('COMMUNITY_NOT_FOUND', `no community ${communityId}`, 'communityId');
+    return community;
+  }
+  const community = nearestCommunity(location, await listCommunities(p));
+  if (!community) throw notFound('COMMUNITY_NOT_FOUND', 'no community is registered in this city yet', 'location');
+  return community;
+}
+
+/**
+ * Registers an elder with the calling centre. With an ID number, the same
+ * person registered by any centre is found (keyed hash, never the number) and
+ * refused, naming the field.
+ */
+export async function createElder(p: Platform, request: CreateElderRequest, centerId: string): Promise<Elder> {
+  const location = fromInput(request.location);
+  const community = await resolveCommunity(p, location, request.communityId);
+  const { elder, residentId } = planElder(request, {
+    id: p.newId(),
+    centerId,
+    streetId: community.streetId,
+    communityId: community.id,
+    now: p.clock.now(),
+  });
+  const idItem = residentId ? registryItems.residentId('elder', residentIdHash(p.config.piiHashKey, residentId), elder.id, centerId) : undefined;
+  try {
+    await p.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...(idItem ? [{ Put: { TableName: p.config.tableName, Item: idItem, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
+          { Put: { TableName: p.config.tableName, Item: registryItems.elder(elder), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (idItem && isTransactionCancelled(error) && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.residentId('elder', residentIdHash(p.config.piiHashKey, residentId!)) }));
+      const where = Item?.centerId === centerId ? 'by your centre' : 'by another centre';
+      throw conflict('ELDER_ALREADY_REGISTERED', `an elder with this resident ID number is already registered ${where}`, 'residentId');
+    }
+    throw error;
+  }
+  return elder;
+}
+
+/** The registering centre sees the elder in full; the bureau masked; anyone else nothing. */
+export async function readElder(p: Platform, principal: Principal, id: string): Promise<Elder | MaskedElder> {
+  const elder = await getElder(p, id);
+  if (elder && principal.role === 'center' && elder.centerId === principal.orgId) return elder;
+  if (elder && (principal.role === 'bureau' || principal.role === 'admin')) return maskElder(elder);
+  throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
+}
+
+export async function updateElder(p: Platform, centerId: string, id: string, request: UpdateElderRequest): Promise<Elder> {
+  const elder = await getElder(p, id);
+  if (!elder || elder.centerId !== centerId) throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
+  const location = request.location ? fromInput(request.location) : undefined;
+  const community = location || request.communityId ? await resolveCommunity(p, location ?? elder.location, request.communityId) : undefined;
+  const update = setFields({
+    name: request.name,
+    address: request.address,
+    careLevel: request.careLevel,
+    phone: request.phone,
+    gender: request.gender,
+    guardian: request.guardian,
+    familyContacts: request.familyContacts,
+    notes: request.notes,
+    status: request.status,
+    ...(request.preferences ? { preferences: { ...elder.preferences, ...request.preferences } } : {}),
+    ...(location ? { location } : {}),
+    ...(community ? { communityId: community.id, streetId: community.streetId } : {}),
+  });
+  if (update.fields.length === 0) return elder;
+  await p.db.send(
+    new UpdateCommand({
+      TableName: p.config.tableName,
+      Key: keys.elder(id),
+      UpdateExpression: update.UpdateExpression,
+      ConditionExpression: 'centerId = :center',
+      ExpressionAttributeNames: update.ExpressionAttributeNames,
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':center': centerId },
+    }),
+  );
+  return (await getElder(p, id))!;
+}
