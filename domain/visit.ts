@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ServiceCode, findService, type Service } from './catalog.js';
-import { badRequest, forbidden, Refusal } from './errors.js';
+import { Refusal, badRequest, notFound } from './errors.js';
 import { Id, type Elder } from './registry.js';
 import { addMinutes, toCityTime } from './time.js';
 
@@ -46,6 +46,8 @@ export const VisitSchema = z.object({
   createdAt: OffsetDateTime,
   assignment: AssignmentSchema.nullable(),
   unfilledReason: z.string().optional(),
+  /** The last wave whose open offers were expired (dispatch bookkeeping). */
+  expiredWave: z.number().int().optional(),
 });
 export type Visit = z.infer<typeof VisitSchema>;
 
@@ -69,7 +71,7 @@ export const HistoryEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
-export const VisitView = VisitSchema.extend({
+export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
   offers: z.array(OfferSchema),
   history: z.array(HistoryEntrySchema),
 });
@@ -92,9 +94,8 @@ export function planVisit(input: {
   now: Date;
 }): Visit {
   const { request, centerId, elder, id, now } = input;
-  if (elder.centerId !== centerId) {
-    throw forbidden('ELDER_NOT_OF_CENTER', `elder ${request.elderId} is not registered with your centre`, 'elderId');
-  }
+  // Another centre's elder is as unknown as a missing one: ids do not leak.
+  if (elder.centerId !== centerId) throw notFound('ELDER_NOT_FOUND', `no elder ${request.elderId} at your centre`, 'elderId');
   if (elder.status !== 'active') {
     throw new Refusal(422, 'ELDER_NOT_ACTIVE', `elder ${request.elderId} is ${elder.status}`, 'elderId');
   }
@@ -130,6 +131,3 @@ export function planVisit(input: {
     assignment: null,
   };
 }
-
-/** Statuses from which a caregiver's accept can still win the visit. */
-export const ACCEPTING_STATUSES: readonly VisitStatus[] = ['OFFERED'];

@@ -73,7 +73,8 @@ export function makeEvent<T extends EventType>(
   data: z.infer<(typeof eventData)[T]>,
   meta: { id: string; occurredAt: string },
 ): EventOf<T> {
-  return { id: meta.id, type, version: EVENT_VERSION, source: EVENT_SOURCE, occurredAt: meta.occurredAt, data } as EventOf<T>;
+  // Validated when made, so an event the relay would refuse is never committed.
+  return eventSchemas[type].parse({ id: meta.id, type, version: EVENT_VERSION, source: EVENT_SOURCE, occurredAt: meta.occurredAt, data }) as EventOf<T>;
 }
 
 /** JSON Schema of each event envelope, for consumers outside this code base. */

@@ -3,7 +3,7 @@
  * functions/<group>/handler.ts. `needs` is what the function may touch; CDK
  * grants exactly that and nothing else.
  */
-export type Need = 'readTable' | 'writeTable' | 'idempotency' | 'publishEvents' | 'scheduleEvents' | 'sendSms' | 'piiHashKey';
+export type Need = 'readTable' | 'writeTable' | 'idempotency' | 'publishEvents' | 'scheduleEvents' | 'sendSms' | 'residentIdHash';
 
 export interface HandlerGroup {
   description: string;
@@ -13,9 +13,9 @@ export interface HandlerGroup {
 
 export const handlerGroups = {
   public: { description: 'Health, service catalogue, OpenAPI', trigger: 'http', needs: [] },
-  registry: { description: 'The city, companies, caregivers and elders', trigger: 'http', needs: ['readTable', 'writeTable', 'piiHashKey'] },
+  registry: { description: 'The city, companies, caregivers and elders', trigger: 'http', needs: ['readTable', 'writeTable', 'residentIdHash'] },
   verify: { description: 'Public verification of companies and caregivers by code', trigger: 'http', needs: ['readTable'] },
-  imports: { description: 'CSV import of companies and caregivers', trigger: 'http', needs: ['readTable', 'writeTable', 'piiHashKey'] },
+  imports: { description: 'CSV import of companies and caregivers', trigger: 'http', needs: ['readTable', 'writeTable', 'residentIdHash'] },
   visits: { description: 'Visit requests and their status', trigger: 'http', needs: ['readTable', 'writeTable', 'idempotency'] },
   jobs: { description: "Caregiver's SMS-link pages and actions", trigger: 'http', needs: ['readTable', 'writeTable'] },
   relay: { description: 'Outbox relay: table stream to the event bus', trigger: 'stream', needs: ['publishEvents'] },

@@ -11,15 +11,10 @@ const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', un
 export function openApiDocument(serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes as readonly Route[]) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-      name,
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    if (route.method === 'POST' && route.path === '/visits') {
-      parameters.push({ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string' } });
-    }
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      ...(route.requiredHeaders ?? []).map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
+    ];
     const success = route.produces
       ? { description: 'OK', content: { [route.produces]: { schema: { type: 'string' } } } }
       : { description: 'OK', ...(route.response ? { content: { 'application/json': { schema: schemaOf(route.response) } } } : {}) };

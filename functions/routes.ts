@@ -34,6 +34,8 @@ export interface Route {
   summary: string;
   request?: z.ZodType;
   response?: z.ZodType;
+  /** Request headers the route requires, for the API description. */
+  requiredHeaders?: readonly string[];
   /** Content type of a successful response when it is not JSON. */
   produces?: 'text/html' | 'image/svg+xml';
 }
@@ -80,7 +82,7 @@ export const routes = [
   { method: 'POST', path: '/import/{kind}', group: 'imports', access: ['bureau', 'admin', 'enterprise'], summary: 'Import companies or caregivers from CSV (text/csv, UTF-8)', response: ImportResult },
   { method: 'GET', path: '/verify/{code}', group: 'verify', access: 'public', summary: 'Verify a company or caregiver by its public code (HTML; JSON with Accept: application/json)', response: VerifyView },
   { method: 'GET', path: '/verify/{code}/qr.svg', group: 'verify', access: 'public', summary: 'The QR code that leads to the verify page', produces: 'image/svg+xml' },
-  { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit (header Idempotency-Key required)', request: CreateVisitRequest, response: CreatedVisit },
+  { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit', requiredHeaders: ['Idempotency-Key'], request: CreateVisitRequest, response: CreatedVisit },
   { method: 'GET', path: '/visits/{id}', group: 'visits', access: ['center', 'bureau', 'admin'], summary: 'A visit with its offers, assignment and history', response: VisitView },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },
   { method: 'POST', path: '/j/{token}/accept', group: 'jobs', access: 'public', summary: 'Accept the offer (form post, or JSON with Accept: application/json)', response: AcceptResult },

@@ -30,6 +30,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventPattern, eventRules, outboxStreamFilter } from '../events/rules.js';
@@ -76,6 +77,7 @@ export class CareDispatchStack extends Stack {
   readonly idempotencyTable: TableV2;
   readonly bus: EventBus;
   readonly scheduleGroup: ScheduleGroup;
+  readonly piiHashKey: Secret;
   /** Known at synth time, unlike a generated name, so policies and acknowledgements can spell it. */
   readonly scheduleGroupName: string;
   readonly schedulerRole: Role;
@@ -110,6 +112,17 @@ export class CareDispatchStack extends Stack {
       }),
     });
     this.bus.grantPutEventsTo(this.schedulerRole);
+
+    // The key of the keyed hash under which resident ID numbers are kept.
+    this.piiHashKey = new Secret(this, 'PiiHashKey', {
+      description: 'HMAC key for resident ID numbers (duplicate detection only; the numbers are never stored)',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.piiHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotating this key would orphan every stored hash (duplicate detection would stop finding existing people); it is rotated only together with a re-hash of all records, by hand.',
+    });
 
     // ---- HTTP API (created before the functions: they link to its URL) -----
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
@@ -282,6 +295,7 @@ export class CareDispatchStack extends Stack {
       env.EVENT_BUS_ARN = this.bus.eventBusArn;
     }
     if (needs.includes('sendSms') && smsOriginationIdentityArn) env.SMS_ORIGINATION_IDENTITY = smsOriginationIdentityArn;
+    if (needs.includes('residentIdHash')) env.PII_HASH_KEY_SECRET_ARN = this.piiHashKey.secretArn;
     return env;
   }
 
@@ -292,6 +306,7 @@ export class CareDispatchStack extends Stack {
     else if (needs.includes('readTable')) this.careTable.grantReadData(fn);
     if (needs.includes('idempotency')) this.idempotencyTable.grantReadWriteData(fn);
     if (needs.includes('publishEvents')) this.bus.grantPutEventsTo(fn);
+    if (needs.includes('residentIdHash')) this.piiHashKey.grantRead(fn);
     if (careTable.indexes.length > 0 && (needs.includes('readTable') || needs.includes('writeTable'))) {
       Validations.of(handler.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.careTable.node.defaultChild as CfnElement)}.Arn>/index/*]`,

@@ -52,7 +52,7 @@ export class DevIssuer {
   /** Claims as API Gateway passes them to the handler (all values strings), or undefined when the token fails. */
   async verify(token: string): Promise<Record<string, string> | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.keySet, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG] });
+      const { payload } = await jwtVerify(token, this.keySet, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: [ALG], requiredClaims: ['exp'] });
       return Object.fromEntries(Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]));
     } catch {
       return undefined;

@@ -78,7 +78,19 @@ function parseJson(body: Buffer): unknown {
   }
 }
 
-const ClockRequest = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+/** Within years the platform's data can represent (a 5-digit year breaks ISO 8601 as stored). */
+const ClockRequest = z.strictObject({
+  now: z.iso.datetime({ offset: true }).refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 2000 && year <= 2999;
+  }, 'must be between the years 2000 and 2999'),
+});
+
+/** API Gateway passes text bodies as they are and base64-encodes the rest (form posts among them). */
+const isTextBody = (contentType: string) => /^(application\/([\w.-]+\+)?json|text\/)/i.test(contentType);
+
+/** Dev sign-in, the clock and the SMS outbox are for this machine only, unless DEV_ROUTES_PUBLIC=1. */
+const isLoopback = (address: string | undefined) => !!address && /^(127\.|::1$|::ffff:127\.)/.test(address);
 
 /**
  * The local API: every route of the route table, turned into the API Gateway
@@ -90,6 +102,10 @@ export function createHttpServer(services: LocalServices): Server {
   async function localRoute(req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer): Promise<boolean> {
     const key = `${req.method} ${url.pathname}`;
     const accept = req.headers.accept ?? '';
+    if (/^\/(auth|dev)\//.test(url.pathname) && !isLoopback(req.socket.remoteAddress) && process.env.DEV_ROUTES_PUBLIC !== '1') {
+      sendError(res, 403, 'LOCAL_ONLY', 'dev routes answer only this machine (set DEV_ROUTES_PUBLIC=1 to open them)');
+      return true;
+    }
     switch (key) {
       case 'GET /':
         send(res, 200, landingPage(`http://${req.headers.host ?? 'localhost'}`), { 'content-type': 'text/html; charset=utf-8' });
@@ -118,7 +134,7 @@ export function createHttpServer(services: LocalServices): Server {
       case 'POST /dev/clock': {
         const parsed = ClockRequest.safeParse(parseJson(body));
         if (!parsed.success) {
-          sendError(res, 400, 'INVALID_FIELD', 'now: expected an ISO 8601 time with offset, e.g. 2026-12-01T09:00:00+08:00', 'now');
+          sendError(res, 400, 'INVALID_FIELD', `now: ${parsed.error.issues[0]?.message ?? 'invalid'} (an ISO 8601 time with offset, e.g. 2026-12-01T09:00:00+08:00)`, 'now');
           return true;
         }
         await services.clock.set(new Date(parsed.data.now));
@@ -149,10 +165,18 @@ export function createHttpServer(services: LocalServices): Server {
       return;
     }
     const { route, params } = match.c;
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(params.map((name, i) => [name, decodeURIComponent(match.m![i + 1]!)]));
+    } catch {
+      sendJson(res, 400, { message: 'Bad Request' }); // a broken %-escape, as API Gateway refuses it
+      return;
+    }
     const headers = headersOf(req);
     let claims: Record<string, string> | undefined;
     if (route.access !== 'public') {
-      const token = /^Bearer (.+)$/i.exec(headers.authorization ?? '')?.[1];
+      // Like the JWT authoriser: "Bearer <jwt>" or the bare token.
+      const token = /^(?:Bearer\s+)?(\S+)$/i.exec(headers.authorization ?? '')?.[1];
       claims = token ? await services.issuer.verify(token) : undefined;
       if (!claims) {
         sendJson(res, 401, { message: 'Unauthorized' }); // API Gateway's own answer
@@ -168,9 +192,9 @@ export function createHttpServer(services: LocalServices): Server {
       rawQueryString: url.search.slice(1),
       headers,
       ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-      ...(params.length ? { pathParameters: Object.fromEntries(params.map((name, i) => [name, decodeURIComponent(match.m![i + 1]!)])) } : {}),
-      ...(body.length ? { body: body.toString('utf8') } : {}),
-      isBase64Encoded: false,
+      ...(params.length ? { pathParameters } : {}),
+      ...(body.length ? { body: isTextBody(headers['content-type'] ?? '') ? body.toString('utf8') : body.toString('base64') } : {}),
+      isBase64Encoded: body.length > 0 && !isTextBody(headers['content-type'] ?? ''),
       requestContext: {
         accountId: '000000000000',
         apiId: 'local',
@@ -211,7 +235,8 @@ export function createHttpServer(services: LocalServices): Server {
       if (await localRoute(req, res, url, body)) return;
       await apiRoute(req, res, url, body);
     })().catch((error: Error) => {
-      services.log(`500 ${req.method} ${req.url}: ${error.stack ?? error.message}`);
+      // The path is left out: caregiver links carry their token in it.
+      services.log(`500 ${req.method}: ${error.stack ?? error.message}`);
       if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
       else res.end();
     });

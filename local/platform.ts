@@ -6,7 +6,7 @@ import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
 import { keys } from '../functions/shared/keys.js';
 import { type Platform, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
-import { newId, newLinkToken, newPublicCode } from '../functions/shared/tokens.js';
+import { newId, newLinkToken, newPublicCode, residentIdHash } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
 import { DevIssuer } from './dev-auth.js';
 import { localSecret } from './secrets.js';
@@ -16,7 +16,7 @@ import { localHandlers } from './handlers.js';
 import { createHttpServer } from './http-server.js';
 import { lambdaContext } from './lambda-context.js';
 import { LocalScheduler } from './scheduler.js';
-import { seedDemoCity } from './seed.js';
+import { seedDemoCity } from './demo-city.js';
 import { SmsOutbox } from './sms-outbox.js';
 import { StreamReader } from './stream-reader.js';
 import { ensureTables, streamArnOf, tableNames } from './tables.js';
@@ -33,7 +33,10 @@ export interface LocalPlatformOptions {
   tablePrefix?: string;
   publicBaseUrl?: string;
   offerTimeoutSeconds?: number;
+  /** Seed the Wuhai demo city (default true). */
   seed?: boolean;
+  /** Companies, caregivers and elders of the demo city times this (default 1); tests use small fractions. */
+  seedScale?: number;
   log?: (line: string) => void;
 }
 
@@ -79,11 +82,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
 
   const clock = new MovableClock(db, names.runtime);
   await clock.load();
-  const bus = new LocalEventBus(async (target, event) => {
+  const bus = new LocalEventBus(db, names.runtime, async (target, event) => {
     await localHandlers[target](event, lambdaContext(target, EVENT_TIMEOUT_MS));
   }, log);
   const scheduler = new LocalScheduler(db, names.runtime, clock, bus, log);
   const outbox = new SmsOutbox(db, names.runtime, clock);
+  const piiHashKey = await localSecret(db, names.runtime, 'PII_HASH_KEY');
   const env = { ...process.env, ...(options.offerTimeoutSeconds ? { OFFER_TIMEOUT_SECONDS: String(options.offerTimeoutSeconds) } : {}) };
   const platform: Platform = {
     config: {
@@ -91,7 +95,6 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       idempotencyTable: names.idempotency,
       publicBaseUrl: '',
       offerTimeoutSeconds: readOfferTimeouts(env),
-      piiHashKey: await localSecret(db, names.runtime, 'PII_HASH_KEY'),
     },
     dynamo,
     db,
@@ -99,6 +102,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     newId,
     newToken: newLinkToken,
     newPublicCode,
+    residentIdHash: async (residentId) => residentIdHash(piiHashKey, residentId),
     publisher: bus,
     scheduler,
     sms: outbox,
@@ -134,9 +138,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     return (await localHandlers.relay(event, lambdaContext('relay', EVENT_TIMEOUT_MS))) as never;
   }, log);
 
-  if (options.seed !== false && (await seedDemoCity(db, names.care))) log('seeded the Wuhai demo city');
+  if (options.seed !== false) {
+    await seedDemoCity(db, names.care, { scale: options.seedScale ?? 1, piiHashKey, log });
+  }
   reader.start();
   scheduler.start();
+  bus.start();
   ready = true;
 
   let stopping: Promise<void> | undefined;
@@ -156,7 +163,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         await closed;
         await reader.stop();
         await scheduler.stop();
-        await bus.idle();
+        await bus.stop();
         streams.destroy();
         dynamo.destroy();
         await dynamoLocal?.stop();

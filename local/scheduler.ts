@@ -21,45 +21,46 @@ export class LocalScheduler implements EventScheduler {
   ) {}
 
   async schedule({ name, at, event }: { name: string; at: Date; event: AnyEvent }) {
-    // As in AWS, a schedule name is unique: scheduling it again changes nothing.
-    if ((await this.find(name)).length) return;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { PK: 'SCHEDULE', SK: `${at.toISOString()}#${name}`, name, event } }));
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { PK: 'SCHEDULE', SK: name, at: at.toISOString(), event },
+          // As in AWS, a schedule name is unique: scheduling it again changes nothing.
+          ConditionExpression: 'attribute_not_exists(SK)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
   }
 
   async cancel(name: string) {
-    for (const item of await this.find(name)) {
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: 'SCHEDULE', SK: item.SK } }));
-    }
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: 'SCHEDULE', SK: name } }));
   }
 
-  private async find(name: string) {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk',
-        FilterExpression: '#name = :name',
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':pk': 'SCHEDULE', ':name': name },
-      }),
-    );
-    return Items;
-  }
-
-  /** Fires every schedule whose time has come. */
+  /** Fires every schedule whose time has come (a local partition of a few items: read whole). */
   async tick(): Promise<void> {
     const now = this.clock.now().toISOString();
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'PK = :pk AND SK <= :now',
-        ExpressionAttributeValues: { ':pk': 'SCHEDULE', ':now': `${now}#\uffff` },
-      }),
-    );
-    for (const item of Items) {
-      const { failedIds } = await this.bus.publish([item.event as AnyEvent]);
-      if (failedIds.length) continue;
-      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: 'SCHEDULE', SK: item.SK } }));
-    }
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          FilterExpression: '#at <= :now',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':pk': 'SCHEDULE', ':now': now },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { failedIds } = await this.bus.publish([item.event as AnyEvent]);
+        if (failedIds.length) continue;
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { PK: 'SCHEDULE', SK: item.SK } }));
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   start(intervalMs = 250): void {

@@ -2,6 +2,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   ExpiredIteratorException,
+  TrimmedDataAccessException,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
@@ -17,7 +18,16 @@ interface ShardState {
   shard: Shard;
   iterator: string | undefined;
   done: boolean;
+  /** Consecutive failed attempts at the same record. */
+  failures: number;
 }
+
+/** As the deployed event source mapping (infra: retryAttempts): then the record is set aside. */
+const MAX_RETRIES = 10;
+/** Records per GetRecords call (the API's maximum); the relay gets batches of up to this many outbox records. */
+const PAGE_SIZE = 1000;
+/** The relay's batch size, as the deployed event source mapping sets it (infra: batchSize). */
+const BATCH_SIZE = 100;
 
 /**
  * The local stand-in for Lambda's DynamoDB Streams event source mapping: reads
@@ -61,7 +71,14 @@ export class StreamReader {
       if (state.done) continue;
       const parent = state.shard.ParentShardId ? this.shards.get(state.shard.ParentShardId) : undefined;
       if (parent && !parent.done) continue; // a child shard waits for its parent, as Lambda does
-      await this.readShard(state);
+      try {
+        // Keep reading while pages bring records (a freshly seeded table has
+        // thousands of records to pass), up to a bound so one pass stays short.
+        for (let pages = 0; pages < 50 && (await this.readShard(state)) === 'more'; pages++);
+      } catch (error) {
+        // One shard's trouble must not starve the others.
+        this.log(`stream reader, shard ${state.shard.ShardId}: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -71,7 +88,7 @@ export class StreamReader {
     do {
       const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.streamArn, ExclusiveStartShardId }));
       for (const shard of StreamDescription?.Shards ?? []) {
-        if (shard.ShardId && !this.shards.has(shard.ShardId)) this.shards.set(shard.ShardId, { shard, iterator: undefined, done: false });
+        if (shard.ShardId && !this.shards.has(shard.ShardId)) this.shards.set(shard.ShardId, { shard, iterator: undefined, done: false, failures: 0 });
       }
       ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId);
@@ -87,39 +104,51 @@ export class StreamReader {
       const checkpoint = Item?.sequenceNumber as string | undefined;
       return this.iteratorFor(shardId, checkpoint ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON', checkpoint);
     }
-    const { ShardIterator } = await this.streams.send(
-      new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
-    );
-    return ShardIterator;
+    try {
+      const { ShardIterator } = await this.streams.send(
+        new GetShardIteratorCommand({ StreamArn: this.streamArn, ShardId: shardId, ShardIteratorType: type, SequenceNumber: sequenceNumber }),
+      );
+      return ShardIterator;
+    } catch (error) {
+      // The checkpoint is older than the stream keeps (24 hours): start from the oldest record kept.
+      if (error instanceof TrimmedDataAccessException && type !== 'TRIM_HORIZON') {
+        this.log(`stream reader: checkpoint of shard ${shardId} was trimmed; reading from the oldest record`);
+        return this.iteratorFor(shardId, 'TRIM_HORIZON');
+      }
+      throw error;
+    }
   }
 
-  private async readShard(state: ShardState): Promise<void> {
+  /** Reads one page of the shard; 'more' when it had records and more may be waiting. */
+  private async readShard(state: ShardState): Promise<'more' | 'caught-up'> {
     const shardId = state.shard.ShardId!;
     state.iterator ??= await this.iteratorFor(shardId);
     if (!state.iterator) {
       state.done = true;
-      return;
+      return 'caught-up';
     }
     let page;
     try {
-      page = await this.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 100 }));
+      page = await this.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: PAGE_SIZE }));
     } catch (error) {
-      if (error instanceof ExpiredIteratorException) {
+      if (error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException) {
         state.iterator = undefined;
-        return;
+        return 'caught-up';
       }
       throw error;
     }
     const records = page.Records ?? [];
     const batch = records.map((r) => this.toLambdaRecord(r)).filter((r) => matchesPattern(outboxStreamFilter as unknown as Pattern, r));
-    if (batch.length) {
-      const result = await this.handle({ Records: batch });
+    for (let i = 0; i < batch.length; i += BATCH_SIZE) {
+      const result = await this.handle({ Records: batch.slice(i, i + BATCH_SIZE) });
       const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed) {
+      if (failed && ++state.failures <= MAX_RETRIES) {
         // Retry from the failed record on the next pass, as the event source mapping does.
         state.iterator = await this.iteratorFor(shardId, 'AT_SEQUENCE_NUMBER', failed);
-        return;
+        return 'caught-up';
       }
+      if (failed) this.log(`stream reader: gave up on record ${failed} after ${MAX_RETRIES} retries (the deployed relay sends it to its dead-letter queue)`);
+      state.failures = 0;
     }
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
     if (last) {
@@ -129,6 +158,7 @@ export class StreamReader {
     }
     state.iterator = page.NextShardIterator;
     if (!state.iterator) state.done = true;
+    return records.length > 0 ? 'more' : 'caught-up';
   }
 
   private toLambdaRecord(record: StreamRecord): DynamoDBRecord {

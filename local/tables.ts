@@ -4,9 +4,10 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type TableDefinition, platformTables } from '../infra/tables.js';
+import { type TableDefinition, careTable, idempotencyTable } from '../infra/tables.js';
 
 /** Local-only bookkeeping: scheduled events, the SMS outbox, the clock, stream checkpoints, the dev signing key. */
 export const localRuntimeTable: TableDefinition = {
@@ -20,8 +21,7 @@ export const localRuntimeTable: TableDefinition = {
 export type TableNames = Record<'care' | 'idempotency' | 'runtime', string>;
 
 export function tableNames(prefix = ''): TableNames {
-  const [care, idempotency] = platformTables;
-  return { care: `${prefix}${care.id}`, idempotency: `${prefix}${idempotency.id}`, runtime: `${prefix}${localRuntimeTable.id}` };
+  return { care: `${prefix}${careTable.id}`, idempotency: `${prefix}${idempotencyTable.id}`, runtime: `${prefix}${localRuntimeTable.id}` };
 }
 
 function createInput(definition: TableDefinition, name: string): CreateTableCommandInput {
@@ -52,8 +52,7 @@ function createInput(definition: TableDefinition, name: string): CreateTableComm
 
 /** Creates the tables CDK deploys (same definitions) plus the local runtime's own, if missing. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  const [care, idempotency] = platformTables;
-  const wanted: Array<[TableDefinition, string]> = [[care, names.care], [idempotency, names.idempotency], [localRuntimeTable, names.runtime]];
+  const wanted: Array<[TableDefinition, string]> = [[careTable, names.care], [idempotencyTable, names.idempotency], [localRuntimeTable, names.runtime]];
   for (const [definition, name] of wanted) {
     try {
       await client.send(new CreateTableCommand(createInput(definition, name)));
@@ -62,12 +61,32 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       }
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
+      await addMissingIndexes(client, definition, name);
     }
-    for (let i = 0; i < 100; i++) {
-      const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
-      if (Table?.TableStatus === 'ACTIVE') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitActive(client, name);
+  }
+}
+
+async function waitActive(client: DynamoDBClient, name: string) {
+  for (let i = 0; i < 600; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    if (Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((g) => g.IndexStatus === 'ACTIVE')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`table ${name} did not become active`);
+}
+
+/** Data kept in .data from an older version gains the indexes added since, as CDK would add them. */
+async function addMissingIndexes(client: DynamoDBClient, definition: TableDefinition, name: string) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+  const input = createInput(definition, name);
+  for (const index of input.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await waitActive(client, name);
+    await client.send(
+      new UpdateTableCommand({ TableName: name, AttributeDefinitions: input.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }] }),
+    );
   }
 }
 

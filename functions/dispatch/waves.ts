@@ -3,7 +3,7 @@ import { describeExclusions, selectCandidates, waveSize } from '../../domain/dis
 import { addSeconds, toCityTime } from '../../domain/time.js';
 import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
-import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiversNear, getElder } from '../shared/registry-store.js';
@@ -46,8 +46,10 @@ async function transact(p: Platform, items: TransactItem[]): Promise<boolean> {
     await p.db.send(new TransactWriteCommand({ TransactItems: items }));
     return true;
   } catch (error) {
-    // Another delivery of the same event, or an accept, changed the visit first.
-    if (isTransactionCancelled(error)) return false;
+    // A condition failed: another delivery of the same event, or an accept,
+    // changed the visit first. A bare write conflict decides nothing: rethrow,
+    // so the event is delivered again and the step re-reads.
+    if (isTransactionCancelled(error) && !cancelledOnlyByConflict(error)) return false;
     throw error;
   }
 }
@@ -69,12 +71,17 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const now = p.clock.now();
   const at = toCityTime(now);
   const wave = visit.wave + 1;
-  const chosen = selection.ranked.slice(0, waveSize(visit.urgency));
+  const latestStart = new Date(visit.latestStart);
+  // Nobody can start a visit whose window has closed: stop asking.
+  const windowClosed = now >= latestStart;
+  const chosen = windowClosed ? [] : selection.ranked.slice(0, waveSize(visit.urgency));
 
   if (chosen.length === 0) {
-    const reason = visit.wave > 0
-      ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(selection.excluded)}`
-      : `no eligible caregiver: ${describeExclusions(selection.excluded)}`;
+    const reason = windowClosed
+      ? `the start window closed after ${visit.wave} wave(s) without an accept`
+      : visit.wave > 0
+        ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(selection.excluded)}`
+        : `no eligible caregiver: ${describeExclusions(selection.excluded)}`;
     const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
     await transact(p, [
       visitUpdate(p, record, '#status = :status, unfilledReason = :reason', { ':status': 'UNFILLED' satisfies VisitStatus, ':reason': reason }),
@@ -84,7 +91,9 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     return;
   }
 
-  const expiresAt = addSeconds(now, p.config.offerTimeoutSeconds[visit.urgency]);
+  // An offer never outlives the window in which the visit can start.
+  const deadline = addSeconds(now, p.config.offerTimeoutSeconds[visit.urgency]);
+  const expiresAt = deadline < latestStart ? deadline : latestStart;
   // Scheduled before the offers are written: if the write then fails, the
   // deadline finds nothing to do; the other order could lose the deadline.
   await p.scheduler.schedule({
@@ -135,37 +144,36 @@ export async function startDispatch(p: Platform, visitId: string): Promise<void>
   await offerNextWave(p, record);
 }
 
-/** A wave ran out of time: its open offers expire and the next wave goes out. */
+/**
+ * A wave ran out of time: its open offers expire, then the next wave goes
+ * out. `expiredWave` marks the first step done, so a redelivery (or a retry
+ * after a crash between the two steps) skips straight to the second, which
+ * is itself conditional on the visit's wave.
+ */
 export async function onWaveDeadline(p: Platform, visitId: string, wave: number): Promise<void> {
   const record = await readVisit(p, visitId);
   if (!record || record.visit.status !== 'OFFERED' || record.visit.wave !== wave) return;
-  const open = record.offers.filter((o) => o.wave === wave && o.status === 'PENDING');
-  const now = p.clock.now();
-  const at = toCityTime(now);
-  const events = open.map((o) =>
-    makeEvent('OfferExpired', { visitId, centerId: record.visit.centerId, caregiverId: o.caregiverId, wave }, { id: p.newId(), occurredAt: at }),
-  );
-  const expired = await transact(p, [
-    // Holds the visit still: an accept that lands first wins, and this is dropped.
-    {
-      ConditionCheck: {
-        TableName: p.config.tableName,
-        Key: keys.visit(visitId),
-        ConditionExpression: '#status = :offered AND wave = :wave',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':offered': 'OFFERED', ':wave': wave },
+  if (record.visit.expiredWave !== wave) {
+    const open = record.offers.filter((o) => o.wave === wave && o.status === 'PENDING');
+    const now = p.clock.now();
+    const at = toCityTime(now);
+    const events = open.map((o) =>
+      makeEvent('OfferExpired', { visitId, centerId: record.visit.centerId, caregiverId: o.caregiverId, wave }, { id: p.newId(), occurredAt: at }),
+    );
+    const expired = await transact(p, [
+      // Holds the visit still: an accept that lands first wins, and this is dropped.
+      visitUpdate(p, record, 'expiredWave = :wave', { ':wave': wave }),
+      ...open.map((o): TransactItem => ({ Update: closeOpenOffer(p, visitId, o.caregiverId, 'EXPIRED') })),
+      {
+        Put: {
+          TableName: p.config.tableName,
+          Item: visitItems.history(visitId, { at, event: 'OfferExpired', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: ${open.length} offer(s) expired` }, p.newId(), now),
+        },
       },
-    },
-    ...open.map((o): TransactItem => ({ Update: closeOpenOffer(p, visitId, o.caregiverId, 'EXPIRED') })),
-    {
-      Put: {
-        TableName: p.config.tableName,
-        Item: visitItems.history(visitId, { at, event: 'OfferExpired', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: ${open.length} offer(s) expired` }, p.newId(), now),
-      },
-    },
-    ...events.map((event) => outboxPut(p, event)),
-  ]);
-  if (!expired) return;
+      ...events.map((event) => outboxPut(p, event)),
+    ]);
+    if (!expired) return;
+  }
   const fresh = await readVisit(p, visitId);
   if (fresh) await offerNextWave(p, fresh);
 }

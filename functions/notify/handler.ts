@@ -27,6 +27,7 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
   const [visit, caregiver] = await Promise.all([getVisit(p, visitId), getCaregiver(p, caregiverId)]);
   const service = visit && findService(visit.serviceCode);
   if (!visit || !caregiver || !service) throw new Error(`offer ${visitId}/${caregiverId} refers to missing data`);
+  if (visit.status !== 'OFFERED') return; // taken or closed before the SMS went out
 
   const token = p.newToken();
   const tokenHash = hashToken(token);
@@ -54,9 +55,12 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
               TableName: p.config.tableName,
               Key: keys.offer(visitId, caregiverId),
               UpdateExpression: 'SET linkHash = :hash',
-              ConditionExpression: '#status = :pending AND attribute_not_exists(smsSentAt)',
+              // The link as read: of two deliveries at once, only one mints and sends.
+              ConditionExpression: offer.linkHash
+                ? '#status = :pending AND attribute_not_exists(smsSentAt) AND linkHash = :previous'
+                : '#status = :pending AND attribute_not_exists(smsSentAt) AND attribute_not_exists(linkHash)',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':hash': tokenHash, ':pending': 'PENDING' },
+              ExpressionAttributeValues: { ':hash': tokenHash, ':pending': 'PENDING', ...(offer.linkHash ? { ':previous': offer.linkHash } : {}) },
             },
           },
         ],

@@ -11,7 +11,6 @@ import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getEnterprise, registryItems } from '../shared/registry-store.js';
 import { parseItem } from '../shared/store.js';
-import { residentIdHash } from '../shared/tokens.js';
 import { setFields } from '../shared/update.js';
 import { assertMayManage } from './enterprises.js';
 
@@ -34,7 +33,7 @@ export async function createCaregiver(p: Platform, request: CreateCaregiverReque
           {
             Put: {
               TableName: p.config.tableName,
-              Item: registryItems.residentId('caregiver', residentIdHash(p.config.piiHashKey, residentId), caregiver.id),
+              Item: registryItems.residentId('caregiver', await p.residentIdHash(residentId), caregiver.id),
               ConditionExpression: 'attribute_not_exists(PK)',
             },
           },
@@ -53,7 +52,7 @@ export async function createCaregiver(p: Platform, request: CreateCaregiverReque
 
 /** The caregiver a resident ID number belongs to, if registered. */
 export async function caregiverIdByResidentId(p: Platform, residentId: string): Promise<string | undefined> {
-  const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.residentId('caregiver', residentIdHash(p.config.piiHashKey, residentId)) }));
+  const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.residentId('caregiver', await p.residentIdHash(residentId)) }));
   return typeof Item?.id === 'string' ? Item.id : undefined;
 }
 

@@ -10,7 +10,6 @@ import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
-import { residentIdHash } from '../shared/tokens.js';
 import { setFields } from '../shared/update.js';
 
 /** The community given, or the one nearest the location (the centre rarely knows the community's id). */
@@ -40,7 +39,8 @@ export async function createElder(p: Platform, request: CreateElderRequest, cent
     communityId: community.id,
     now: p.clock.now(),
   });
-  const idItem = residentId ? registryItems.residentId('elder', residentIdHash(p.config.piiHashKey, residentId), elder.id, centerId) : undefined;
+  const idHash = residentId ? await p.residentIdHash(residentId) : undefined;
+  const idItem = idHash ? registryItems.residentId('elder', idHash, elder.id, centerId) : undefined;
   try {
     await p.db.send(
       new TransactWriteCommand({
@@ -52,7 +52,7 @@ export async function createElder(p: Platform, request: CreateElderRequest, cent
     );
   } catch (error) {
     if (idItem && isTransactionCancelled(error) && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-      const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.residentId('elder', residentIdHash(p.config.piiHashKey, residentId!)) }));
+      const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.residentId('elder', idHash!) }));
       const where = Item?.centerId === centerId ? 'by your centre' : 'by another centre';
       throw conflict('ELDER_ALREADY_REGISTERED', `an elder with this resident ID number is already registered ${where}`, 'residentId');
     }

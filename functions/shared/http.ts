@@ -46,8 +46,8 @@ export const errorBody = (code: string, message: string, field?: string) => ({
 /** A zod failure as one refusal that names the first offending field. */
 export function validationRefusal(error: z.ZodError, prefix = ''): Refusal {
   const issue = error.issues[0];
-  const field = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.') || undefined;
-  const message = issue ? `${field ?? 'body'}: ${issue.message}` : 'invalid input';
+  const field = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join('.') || 'body';
+  const message = issue ? `${field}: ${issue.message}` : 'invalid input';
   return new Refusal(400, 'INVALID_FIELD', message, field);
 }
 
@@ -65,7 +65,7 @@ function rawBody(event: HttpEvent): string {
 /** The request body as JSON, refused with a 4xx when it is not. */
 export function jsonBody(event: HttpEvent): unknown {
   const contentType = event.headers['content-type'] ?? '';
-  if (contentType && !/^application\/(.+\+)?json\b/i.test(contentType)) {
+  if (contentType && !/^application\/([\w.-]+\+)?json\s*(;|$)/i.test(contentType)) {
     throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', 'content-type');
   }
   const text = rawBody(event);
@@ -75,19 +75,6 @@ export function jsonBody(event: HttpEvent): unknown {
   } catch {
     throw badRequest('INVALID_JSON', 'the body is not valid JSON', 'body');
   }
-}
-
-/** A form post (application/x-www-form-urlencoded) or JSON body, as a flat record. */
-export function formOrJsonBody(event: HttpEvent): Record<string, unknown> {
-  const contentType = event.headers['content-type'] ?? '';
-  if (/json/i.test(contentType)) {
-    const value = jsonBody(event);
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw badRequest('INVALID_FIELD', 'body: expected an object', 'body');
-    }
-    return value as Record<string, unknown>;
-  }
-  return Object.fromEntries(new URLSearchParams(rawBody(event)));
 }
 
 export const wantsJson = (event: HttpEvent) => /application\/json/i.test(event.headers.accept ?? '');

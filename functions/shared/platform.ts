@@ -24,8 +24,6 @@ export interface PlatformConfig {
   publicBaseUrl: string;
   /** How long a wave of offers stays open. */
   offerTimeoutSeconds: { routine: number; urgent: number };
-  /** Secret key of the keyed hash under which resident ID numbers are stored (duplicates only, never reversible). */
-  piiHashKey: string;
 }
 
 /**
@@ -44,6 +42,12 @@ export interface Platform {
   newToken(): string;
   /** A new public verification code for a card or sticker. */
   newPublicCode(): string;
+  /**
+   * The keyed hash under which a resident ID number is kept (to find the same
+   * person twice, never to recover the number). The key is a secret: Secrets
+   * Manager in AWS, the local runtime table locally.
+   */
+  residentIdHash(residentId: string): Promise<string>;
   publisher: EventPublisher;
   scheduler: EventScheduler;
   sms: SmsSender;

@@ -60,5 +60,6 @@ export function toView(record: VisitRecord): VisitView {
   const offers: Offer[] = record.offers
     .map((offer) => OfferSchema.parse(offer))
     .sort((a, b) => a.wave - b.wave || a.sentAt.localeCompare(b.sentAt) || a.caregiverId.localeCompare(b.caregiverId));
-  return { ...record.visit, offers, history: record.history };
+  const { expiredWave: _bookkeeping, ...visit } = record.visit;
+  return { ...visit, offers, history: record.history };
 }

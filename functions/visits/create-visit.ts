@@ -37,6 +37,9 @@ async function createVisit(p: Platform, { centerId, request }: CreateVisitInput)
   );
   await p.db.send(
     new TransactWriteCommand({
+      // An SDK retry after a lost response must not fail as a duplicate: the
+      // same token within 10 minutes makes DynamoDB answer as before.
+      ClientRequestToken: visit.id,
       TransactItems: [
         { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
         {

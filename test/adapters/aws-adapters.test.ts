@@ -97,13 +97,14 @@ describe('outbox relay handler', () => {
   beforeEach(() => {
     const { dynamo, db } = dynamoClients({ region: 'local' });
     usePlatform({
-      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 }, piiHashKey: 'k' },
+      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 } },
       dynamo,
       db,
       clock: { now: () => new Date() },
       newId: () => 'id',
       newToken: () => 'token',
       newPublicCode: () => 'CODE000000',
+      residentIdHash: async (id) => id,
       publisher: new EventBridgePublisher(new EventBridgeClient({}), 'care-dispatch'),
       scheduler: { schedule: async () => undefined, cancel: async () => undefined },
       sms: { send: async () => undefined },

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { describeExclusions, selectCandidates, waveSize } from '../../domain/dispatch.js';
 import { circleRadiusKm, distanceKm, travelMinutes } from '../../domain/geo.js';
 import type { Caregiver, Enterprise } from '../../domain/registry.js';
+import { aCaregiver, anEnterprise } from '../support/fixtures.js';
 
 const elderLocation = { lat: 39.673, lon: 106.812 };
-const licensed: Enterprise = { id: 'ent-a', name: 'A', status: 'licensed', licenceNumber: 'L1', licenceValidUntil: '2028-01-01', services: ['bathing', 'cleaning'] };
-const caregiver = (id: string, dLat: number, certificates: Caregiver['certificates'] = [{ type: 'elderCare', number: 'x', validUntil: '2029-01-01' }]): Caregiver => ({
-  id, enterpriseId: 'ent-a', name: 'n', phone: '13700000000', status: 'active', location: { lat: elderLocation.lat + dLat, lon: elderLocation.lon }, certificates,
-});
+const licensed: Enterprise = anEnterprise({ services: ['bathing', 'cleaning'] });
+const caregiver = (id: string, dLat: number, certificates: Caregiver['certificates'] = [{ type: 'elderCare', number: 'x', validUntil: '2029-01-01' }]): Caregiver =>
+  aCaregiver({ id, location: { lat: elderLocation.lat + dLat, lon: elderLocation.lon }, certificates });
 const visit = { serviceCode: 'bathing' as const, latestStart: '2026-11-30T10:00:00+08:00' };
 
 describe('travel model', () => {

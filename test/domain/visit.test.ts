@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../domain/errors.js';
 import type { Elder } from '../../domain/registry.js';
+import { anElder } from '../support/fixtures.js';
 import { planVisit } from '../../domain/visit.js';
 
 const now = new Date('2026-11-29T02:00:00Z'); // 10:00 in the city
-const elder: Elder = {
-  id: 'eld-1', centerId: 'ctr-1', name: '王秀英', phone: '13904731000', address: '人民路1号', location: { lat: 39.67, lon: 106.81 }, status: 'active',
-};
+const elder: Elder = anElder();
 const request = { elderId: 'eld-1', serviceCode: 'bathing' as const, earliestStart: '2026-11-30T09:00:00+08:00', latestStart: '2026-11-30T10:00:00+08:00' };
 
 const refusalOf = (fn: () => unknown) => {
@@ -33,7 +32,7 @@ describe('planVisit', () => {
   });
 
   it.each([
-    ['an elder of another centre', { centerId: 'ctr-2' }, {}, { status: 403, code: 'ELDER_NOT_OF_CENTER', field: 'elderId' }],
+    ['an elder of another centre', { centerId: 'ctr-2' }, {}, { status: 404, code: 'ELDER_NOT_FOUND', field: 'elderId' }],
     ['an elder who moved away', { elder: { ...elder, status: 'moved' as const } }, {}, { status: 422, code: 'ELDER_NOT_ACTIVE', field: 'elderId' }],
     ['a window that has passed', {}, { earliestStart: '2026-11-28T09:00:00+08:00', latestStart: '2026-11-28T10:00:00+08:00' }, { status: 400, code: 'WINDOW_IN_PAST', field: 'latestStart' }],
     ['a reversed window', {}, { earliestStart: '2026-11-30T11:00:00+08:00' }, { status: 400, code: 'WINDOW_REVERSED', field: 'latestStart' }],

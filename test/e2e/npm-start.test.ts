@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import { api, tokenOf, waitFor } from '../support/platform.js';
 
 /** What `npm start` runs (package.json), started as its own process. */
@@ -29,7 +30,7 @@ const running: ChildProcess[] = [];
 async function start(env: Record<string, string>): Promise<Started> {
   const port = await freePort();
   const child = spawn(process.execPath, START, {
-    env: { ...process.env, PORT: String(port), OFFER_TIMEOUT_SECONDS: '300', ...env },
+    env: { ...process.env, PORT: String(port), OFFER_TIMEOUT_SECONDS: '300', SCALE: '0.05', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(child);
@@ -71,12 +72,11 @@ describe('npm start', () => {
     expect(started.output()).toContain(`${started.url}/dev/sms`);
     expect(javaOn(started.dynamoPort)).not.toHaveLength(0);
     const http = api(started.url);
-    const centre = await http.token('center', 'ctr-binhe-hub');
-    const elders = (await (await http.get('/elders', centre)).json()) as { items: Array<{ id: string }> };
+    const centre = await http.token('center', DEMO_ANCHOR.hubCenterId);
     const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const created = await http.post(
       '/visits',
-      { elderId: elders.items[0]!.id, serviceCode: 'meals', earliestStart: `${day}T11:00:00+08:00`, latestStart: `${day}T11:30:00+08:00` },
+      { elderId: DEMO_ANCHOR.elderId, serviceCode: 'bathing', earliestStart: `${day}T11:00:00+08:00`, latestStart: `${day}T11:30:00+08:00` },
       centre,
       { 'idempotency-key': 'e2e-1' },
     );
@@ -112,11 +112,12 @@ describe('npm start', () => {
     try {
       const first = await start({ DATA_DIR: dataDir });
       const http1 = api(first.url);
-      const centre = await http1.token('center', 'ctr-xinhua-hub');
+      const centre = await http1.token('center', DEMO_ANCHOR.hubCenterId);
+      const eldersBefore = ((await (await http1.get('/elders', centre)).json()) as { items: unknown[] }).items.length;
       await http1.post('/dev/clock', { now: '2027-03-01T08:00:00+08:00' });
       const created = await http1.post(
         '/visits',
-        { elderId: 'eld-xinhua-hub-1', serviceCode: 'cleaning', earliestStart: '2027-03-02T09:00:00+08:00', latestStart: '2027-03-02T10:00:00+08:00' },
+        { elderId: DEMO_ANCHOR.elderId, serviceCode: 'bathing', earliestStart: '2027-03-02T09:00:00+08:00', latestStart: '2027-03-02T10:00:00+08:00' },
         centre,
         { 'idempotency-key': 'e2e-2' },
       );
@@ -131,14 +132,15 @@ describe('npm start', () => {
 
       const second = await start({ DATA_DIR: dataDir });
       const http2 = api(second.url);
-      expect(second.output()).not.toContain('seeded');
+      expect(first.output()).toContain('seeding Wuhai demo city');
+      expect(second.output()).not.toContain('seeding');
       const clock = (await (await http2.get('/dev/clock')).json()) as { now: string };
       expect(clock.now.startsWith('2027-03-01')).toBe(true);
-      const centre2 = await http2.token('center', 'ctr-xinhua-hub');
+      const centre2 = await http2.token('center', DEMO_ANCHOR.hubCenterId);
       const visit = (await (await http2.get(`/visits/${id}`, centre2)).json()) as { status: string };
       expect(visit.status).toBe('OFFERED');
       const elders = (await (await http2.get('/elders', centre2)).json()) as { items: unknown[] };
-      expect(elders.items).toHaveLength(3);
+      expect(elders.items).toHaveLength(eldersBefore);
       expect(await stop(second, 'SIGINT')).toBe(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

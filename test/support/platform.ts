@@ -1,3 +1,4 @@
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { type LocalPlatform, type LocalPlatformOptions, startLocalPlatform } from '../../local/platform.js';
@@ -55,3 +56,17 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
 
 /** The link token inside an SMS text. */
 export const tokenOf = (text: string) => /\/j\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
+
+/** How many items the platform's table holds: proves a refused request wrote nothing. */
+export async function countItems(local: LocalPlatform): Promise<number> {
+  let count = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page: ScanCommandOutput = await local.platform.db.send(
+      new ScanCommand({ TableName: local.platform.config.tableName, Select: 'COUNT', ExclusiveStartKey }),
+    );
+    count += page.Count ?? 0;
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return count;
+}

@@ -1,9 +1,10 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { dynamoClients } from '../dynamo.js';
 import { type Platform, readOfferTimeouts, setPlatformFactory } from '../platform.js';
-import { newId, newLinkToken, newPublicCode } from '../tokens.js';
+import { newId, newLinkToken, newPublicCode, residentIdHash } from '../tokens.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
 import { EventBridgeScheduler } from './eventbridge-scheduler.js';
 import { EndUserMessagingSms } from './sms.js';
@@ -31,6 +32,19 @@ function awsPlatform(): Platform {
         roleArn: required('SCHEDULER_ROLE_ARN'),
       }),
   );
+  // Fetched once per container; a failed fetch is not cached, so the next call tries again.
+  let piiKey: Promise<string> | undefined;
+  const piiHashKey = () =>
+    (piiKey ??= new SecretsManagerClient({})
+      .send(new GetSecretValueCommand({ SecretId: required('PII_HASH_KEY_SECRET_ARN') }))
+      .then(({ SecretString }) => {
+        if (!SecretString) throw new Error('the PII hash key secret is empty');
+        return SecretString;
+      })
+      .catch((error: unknown) => {
+        piiKey = undefined;
+        throw error;
+      }));
   const sms = lazy(() => new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), process.env.SMS_ORIGINATION_IDENTITY));
   return {
     config: {
@@ -38,7 +52,6 @@ function awsPlatform(): Platform {
       idempotencyTable: process.env.IDEMPOTENCY_TABLE ?? '',
       publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '',
       offerTimeoutSeconds: readOfferTimeouts(process.env),
-      piiHashKey: process.env.PII_HASH_KEY ?? '',
     },
     dynamo,
     db,
@@ -46,6 +59,7 @@ function awsPlatform(): Platform {
     newId,
     newToken: newLinkToken,
     newPublicCode,
+    residentIdHash: async (residentId) => residentIdHash(await piiHashKey(), residentId),
     get publisher() { return publisher(); },
     get scheduler() { return scheduler(); },
     get sms() { return sms(); },

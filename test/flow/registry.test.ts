@@ -1,0 +1,326 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditCodeCheckChar, residentIdCheckChar } from '../../domain/codes.js';
+import type { LocalPlatform } from '../../local/platform.js';
+import { type Api, api, countItems, startTestPlatform } from '../support/platform.js';
+
+let local: LocalPlatform;
+let http: Api;
+let bureau: string;
+
+/** A valid credit code / resident ID that no other test uses. */
+let serial = 0;
+const creditCode = () => {
+  const first17 = `91150302MA${String(++serial).padStart(7, '0')}`;
+  return first17 + creditCodeCheckChar(first17);
+};
+const residentId = (birth = '19800101') => {
+  const first17 = `150302${birth}${String(++serial % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+};
+
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
+
+const itemCount = () => countItems(local);
+
+const companyBody = (over: Record<string, unknown> = {}) => ({
+  name: '乌海市测试家政服务有限公司',
+  creditCode: creditCode(),
+  licenceNumber: 'WH-JZ-2026-0001',
+  licenceValidUntil: '2029-12-31',
+  services: ['cleaning', 'bathing', 'meals'],
+  sites: [{ name: '总部', lat: 39.673, lon: 106.812 }],
+  ...over,
+});
+
+async function createCompany(over: Record<string, unknown> = {}) {
+  const res = await http.post('/enterprises', companyBody(over), bureau);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; code: string; status: string };
+}
+
+const caregiverBody = (enterpriseId: string, over: Record<string, unknown> = {}) => ({
+  enterpriseId,
+  name: '刘桂芳',
+  phone: '13804731234',
+  residentId: residentId(),
+  certificates: [{ type: 'elderCare', level: 3, number: `EC-${serial}`, validUntil: '2029-06-30' }],
+  home: { lat: 39.674, lon: 106.813 },
+  ...over,
+});
+
+beforeAll(async () => {
+  local = await startTestPlatform({ seedScale: 0.02 });
+  http = api(local.url);
+  bureau = await http.token('bureau', '150300');
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('the 1+N+20 city', () => {
+  it('has the 20 streets of Wuhai, each with one hub centre', async () => {
+    const streets = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string; district: string }> }).items;
+    expect(streets).toHaveLength(20);
+    const centers = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; kind: string; streetId: string }> }).items;
+    for (const street of streets) {
+      const hubs = centers.filter((c) => c.streetId === street.id && c.kind === 'hub');
+      expect(hubs.map((h) => h.id)).toEqual([street.hubCenterId]);
+    }
+    expect(centers.filter((c) => c.kind === 'window')).toHaveLength(20);
+  });
+});
+
+describe('companies', () => {
+  it('registers, licenses, suspends, reinstates and revokes a company, keeping every change with its reason', async () => {
+    const created = await createCompany();
+    expect(created).toMatchObject({ status: 'registered', code: expect.stringMatching(/^[A-Z0-9]{10}$/) });
+    const step = async (action: string, reason: string) => {
+      const res = await http.post(`/enterprises/${created.id}/${action}`, { reason }, bureau);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { status: string; history: Array<{ action: string; reason: string; actor: string }> };
+    };
+    expect((await step('licence', '材料齐全，准予持证经营')).status).toBe('licensed');
+    expect((await step('suspend', '投诉核实，暂停接单')).status).toBe('suspended');
+    expect((await step('reinstate', '整改完成')).status).toBe('licensed');
+    const revoked = await step('revoke', '严重违规');
+    expect(revoked.status).toBe('revoked');
+    expect(revoked.history.map((h) => h.action)).toEqual(['registered', 'licensed', 'suspended', 'reinstated', 'revoked']);
+    expect(revoked.history[2]).toMatchObject({ reason: '投诉核实，暂停接单', actor: 'bureau:150300' });
+  });
+
+  it('refuses transitions that make no sense, and licences that have expired', async () => {
+    const created = await createCompany({ licenceValidUntil: '2020-01-01' });
+    const suspend = await http.post(`/enterprises/${created.id}/suspend`, { reason: '测试' }, bureau);
+    expect(suspend.status).toBe(409);
+    expect(await errorOf(suspend)).toMatchObject({ code: 'INVALID_TRANSITION', field: 'status' });
+    const licence = await http.post(`/enterprises/${created.id}/licence`, { reason: '测试' }, bureau);
+    expect(licence.status).toBe(422);
+    expect(await errorOf(licence)).toMatchObject({ code: 'LICENCE_EXPIRED', field: 'licenceValidUntil' });
+    expect((await http.post(`/enterprises/${created.id}/licence`, {}, bureau)).status).toBe(400);
+  });
+
+  it.each([
+    ['a bad check character', { creditCode: '91350100M000100Y44' }, 'INVALID_CREDIT_CODE', 'creditCode'],
+    ['no sites', { sites: [] }, 'INVALID_FIELD', 'sites'],
+    ['an unknown service', { services: ['massage'] }, 'INVALID_FIELD', 'services.0'],
+    ['a date that is not one', { licenceValidUntil: '2029-02-30' }, 'INVALID_FIELD', 'licenceValidUntil'],
+  ])('refuses a company with %s, writing nothing', async (_name, over, code, field) => {
+    const before = await itemCount();
+    const res = await http.post('/enterprises', companyBody(over), bureau);
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code, field });
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('refuses a second company with the same credit code', async () => {
+    const body = companyBody();
+    expect((await http.post('/enterprises', body, bureau)).status).toBe(201);
+    const before = await itemCount();
+    const again = await http.post('/enterprises', { ...body, name: '另一家公司' }, bureau);
+    expect(again.status).toBe(409);
+    expect(await errorOf(again)).toMatchObject({ code: 'CREDIT_CODE_TAKEN', field: 'creditCode' });
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('lists companies by status, page by page', async () => {
+    const first = (await (await http.get('/enterprises?status=licensed&limit=2', bureau)).json()) as { items: Array<{ id: string; status: string }>; nextCursor: string };
+    expect(first.items).toHaveLength(2);
+    expect(first.items.every((e) => e.status === 'licensed')).toBe(true);
+    const second = (await (await http.get(`/enterprises?status=licensed&limit=2&cursor=${first.nextCursor}`, bureau)).json()) as { items: Array<{ id: string }> };
+    expect(second.items.map((e) => e.id)).not.toContain(first.items[0]!.id);
+    const bad = await http.get('/enterprises?cursor=nonsense', bureau);
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).field).toBe('cursor');
+    expect((await http.get('/enterprises?status=sleeping', bureau)).status).toBe(400);
+  });
+
+  it('lets a company see and change only itself, and not its licence', async () => {
+    const mine = await createCompany();
+    const other = await createCompany();
+    const company = await http.token('enterprise', mine.id);
+    expect((await http.get(`/enterprises/${mine.id}`, company)).status).toBe(200);
+    expect((await http.get(`/enterprises/${other.id}`, company)).status).toBe(403);
+    expect((await http.post('/enterprises', companyBody(), company)).status).toBe(403);
+    const patch = await fetch(`${http.url}/enterprises/${mine.id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${company}`, 'content-type': 'application/json' }, body: JSON.stringify({ services: ['cleaning', 'laundry'] }),
+    });
+    expect(patch.status).toBe(200);
+    expect(((await patch.json()) as { services: string[] }).services).toEqual(['cleaning', 'laundry']);
+    const licence = await fetch(`${http.url}/enterprises/${mine.id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${company}`, 'content-type': 'application/json' }, body: JSON.stringify({ licenceValidUntil: '2040-01-01' }),
+    });
+    expect(licence.status).toBe(403);
+    expect((await errorOf(licence)).field).toBe('licenceValidUntil');
+  });
+});
+
+describe('caregivers', () => {
+  it('are registered by their company, with the ID number never stored or shown in full', async () => {
+    const company = await createCompany();
+    const token = await http.token('enterprise', company.id);
+    const body = caregiverBody(company.id);
+    const res = await http.post('/caregivers', body, token);
+    expect(res.status).toBe(201);
+    const { id, code } = (await res.json()) as { id: string; code: string };
+    expect(code).toMatch(/^[A-Z0-9]{10}$/);
+    const detail = await (await http.get(`/caregivers/${id}`, token)).text();
+    expect(detail).not.toContain(body.residentId);
+    expect(JSON.parse(detail)).toMatchObject({ residentIdMasked: `${body.residentId.slice(0, 3)}***********${body.residentId.slice(-4)}`, birthDate: '1980-01-01', phone: body.phone });
+    const { Items = [] } = await local.platform.db.send(new ScanCommand({ TableName: local.platform.config.tableName }));
+    expect(JSON.stringify(Items)).not.toContain(body.residentId);
+    const list = (await (await http.get(`/caregivers?enterpriseId=${company.id}`, bureau)).json()) as { items: Array<Record<string, unknown>> };
+    expect(list.items).toEqual([{ id, code, maskedName: '刘*芳', status: 'active', certificates: body.certificates }]);
+  });
+
+  it('refuses bad IDs, phones, certificates, duplicates and other companies, writing nothing', async () => {
+    const company = await createCompany();
+    const other = await createCompany();
+    const token = await http.token('enterprise', company.id);
+    const taken = caregiverBody(company.id);
+    expect((await http.post('/caregivers', taken, token)).status).toBe(201);
+    const cases: Array<[Record<string, unknown>, number, string, string]> = [
+      [caregiverBody(company.id, { residentId: '150302198001010011' }), 400, 'INVALID_RESIDENT_ID', 'residentId'],
+      [caregiverBody(company.id, { phone: '0473-1234567' }), 400, 'INVALID_FIELD', 'phone'],
+      [caregiverBody(company.id, { certificates: [{ type: 'wizard', number: '1', validUntil: '2029-01-01' }] }), 400, 'INVALID_FIELD', 'certificates.0.type'],
+      [caregiverBody(company.id, { certificates: [{ type: 'elderCare', number: '1', validFrom: '2030-01-01', validUntil: '2029-01-01' }] }), 400, 'INVALID_FIELD', 'certificates.0.validFrom'],
+      [caregiverBody(company.id, { residentId: taken.residentId }), 409, 'CAREGIVER_ALREADY_REGISTERED', 'residentId'],
+      [caregiverBody(other.id), 403, 'NOT_YOUR_COMPANY', 'enterpriseId'],
+    ];
+    for (const [body, status, code, field] of cases) {
+      const before = await itemCount();
+      const res = await http.post('/caregivers', body, token);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(await errorOf(res)).toMatchObject({ code, field });
+      expect(await itemCount()).toBe(before);
+    }
+  });
+
+  it('can be updated by their company; another company sees nothing', async () => {
+    const company = await createCompany();
+    const token = await http.token('enterprise', company.id);
+    const { id } = (await (await http.post('/caregivers', caregiverBody(company.id), token)).json()) as { id: string };
+    const patch = await fetch(`${http.url}/caregivers/${id}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ maxVisitsPerDay: 4, languages: ['mandarin', 'mongolian'], home: { lat: 39.68, lon: 106.82, crs: 'gcj02' } }),
+    });
+    expect(patch.status).toBe(200);
+    const updated = (await patch.json()) as { maxVisitsPerDay: number; languages: string[]; location: { lat: number; lon: number } };
+    expect(updated).toMatchObject({ maxVisitsPerDay: 4, languages: ['mandarin', 'mongolian'] });
+    expect(updated.location.lat).not.toBe(39.68); // converted from GCJ-02
+    const stranger = await http.token('enterprise', (await createCompany()).id);
+    expect((await http.get(`/caregivers/${id}`, stranger)).status).toBe(404);
+    expect((await http.get(`/caregivers?enterpriseId=${company.id}`, stranger)).status).toBe(403);
+  });
+});
+
+describe('elders', () => {
+  const elderBody = (over: Record<string, unknown> = {}) => ({
+    name: '张建华',
+    address: '乌海市海勃湾区人民路18号3单元201',
+    location: { lat: 39.674, lon: 106.813 },
+    careLevel: 'moderate',
+    phone: '13904735678',
+    consent: { givenBy: '张建华', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    ...over,
+  });
+
+  it('are registered by a centre, with the community derived and coordinates converted; others see them masked', async () => {
+    const center = await http.token('center', 'ctr-xinhua-hub');
+    const res = await http.post('/elders', elderBody({ location: { lat: 39.675, lon: 106.819, crs: 'bd09' }, residentId: residentId('19450302') }), center);
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const full = (await (await http.get(`/elders/${id}`, center)).json()) as { name: string; communityId: string; streetId: string; location: { lat: number }; birthDate: string };
+    expect(full).toMatchObject({ name: '张建华', birthDate: '1945-03-02' });
+    expect(full.communityId).toMatch(/^cm-/);
+    expect(full.location.lat).not.toBe(39.675);
+    const masked = await (await http.get(`/elders/${id}`, bureau)).text();
+    expect(JSON.parse(masked)).toMatchObject({ maskedName: '张*华', maskedPhone: '139****5678' });
+    for (const secret of ['张建华', '13904735678', '人民路']) expect(masked).not.toContain(secret);
+    expect((await http.get(`/elders/${id}`, await http.token('center', 'ctr-binhe-hub'))).status).toBe(404);
+    const listed = (await (await http.get('/elders', center)).json()) as { items: Array<{ id: string }> };
+    expect(listed.items.map((e) => e.id)).toContain(id);
+  });
+
+  it('finds the same person registered twice, by any centre', async () => {
+    const id = residentId('19400101');
+    expect((await http.post('/elders', elderBody({ residentId: id }), await http.token('center', 'ctr-xinhua-hub'))).status).toBe(201);
+    const before = await itemCount();
+    const again = await http.post('/elders', elderBody({ residentId: id }), await http.token('center', 'ctr-binhe-hub'));
+    expect(again.status).toBe(409);
+    const error = await errorOf(again);
+    expect(error).toMatchObject({ code: 'ELDER_ALREADY_REGISTERED', field: 'residentId' });
+    expect(error.message).toContain('another centre');
+    expect(await itemCount()).toBe(before);
+  });
+
+  it.each([
+    ['no consent', { consent: undefined }, 'consent'],
+    ['an unknown care level', { careLevel: 'tired' }, 'careLevel'],
+    ['consent from the future', { consent: { givenBy: '张建华', givenAt: '2999-01-01T10:00:00+08:00', purposes: ['居家上门服务'] } }, 'consent.givenAt'],
+    ['an unknown coordinate system', { location: { lat: 39.6, lon: 106.8, crs: 'mars' } }, 'location.crs'],
+  ])('refuses an elder with %s', async (_name, over, field) => {
+    const res = await http.post('/elders', elderBody(over), await http.token('center', 'ctr-xinhua-hub'));
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).field).toBe(field);
+  });
+});
+
+describe('CSV import', () => {
+  const csv = (rows: string[]) => `\uFEFF${rows.join('\r\n')}\r\n`;
+  const post = (kind: string, body: string, token = bureau, type = 'text/csv; charset=utf-8') =>
+    fetch(`${http.url}/import/${kind}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+
+  it('imports valid companies and caregivers, reports each bad row by line, and never duplicates on re-import', async () => {
+    const code1 = creditCode();
+    const code2 = creditCode();
+    const companies = csv([
+      'name,creditCode,licenceNumber,licenceValidUntil,services,siteName,siteLat,siteLon',
+      `乌海市导入一号家政有限公司,${code1},WH-JZ-2026-0101,2029-12-31,cleaning|laundry,总部,39.673,106.812`,
+      `乌海市导入一号家政有限公司,${code1},WH-JZ-2026-0101,2029-12-31,cleaning|laundry,二部,39.660,106.800`,
+      `乌海市导入二号家政有限公司,${code2.slice(0, 17)}0,WH-JZ-2026-0102,2029-12-31,cleaning,总部,39.6,106.8`,
+      `乌海市导入三号家政有限公司,${code2},WH-JZ-2026-0103,2029-12-31,massage,总部,39.6,106.8`,
+      `乌海市导入四号家政有限公司,${creditCode()},WH-JZ-2026-0104,2029-12-31,cleaning,总部,,106.8`,
+    ]);
+    const first = (await (await post('enterprises', companies)).json()) as { imported: number; skipped: number; errors: Array<{ line: number; field: string }> };
+    expect(first.imported).toBe(1);
+    expect(first.errors.map((e) => [e.line, e.field])).toEqual([[4, 'creditCode'], [5, 'services'], [6, 'siteLat']]);
+    const again = (await (await post('enterprises', companies)).json()) as { imported: number; skipped: number };
+    expect(again).toMatchObject({ imported: 0, skipped: 1 });
+
+    const list = (await (await http.get('/enterprises?status=registered&limit=100', bureau)).json()) as { items: Array<{ id: string; creditCode: string }> };
+    const company = list.items.find((e) => e.creditCode === code1);
+    expect(company).toBeDefined();
+    const view = (await (await http.get(`/enterprises/${company!.id}`, bureau)).json()) as { sites: unknown[] };
+    expect(view.sites).toHaveLength(2);
+
+    const person = residentId('19760512');
+    const caregivers = csv([
+      'enterpriseCreditCode,name,phone,residentId,certificateType,certificateNumber,certificateValidUntil,homeLat,homeLon',
+      `${code1},李春梅,13604731111,${person},家政服务员,JZ-0001,2029-01-01,39.67,106.81`,
+      `${code1},李春梅,13604731111,${person},healthCert,HC-0001,2027-01-01,39.67,106.81`,
+      `${code1},王美玲,13604732222,150302198001010011,domestic,JZ-0002,2029-01-01,39.67,106.81`,
+      `${creditCode()},周红霞,13604733333,${residentId()},domestic,JZ-0003,2029-01-01,39.67,106.81`,
+      `${code1},吴晓燕,13604734444,${residentId()},plumber,X-1,2029-01-01,39.67,106.81`,
+    ]);
+    const people = (await (await post('caregivers', caregivers)).json()) as { imported: number; skipped: number; errors: Array<{ line: number; field: string }> };
+    expect(people.imported).toBe(1);
+    expect(people.errors.map((e) => [e.line, e.field])).toEqual([[4, 'residentId'], [5, 'enterpriseCreditCode'], [6, 'certificateType']]);
+    const staff = (await (await http.get(`/caregivers?enterpriseId=${company!.id}`, bureau)).json()) as { items: Array<{ certificates: unknown[] }> };
+    expect(staff.items).toHaveLength(1);
+    expect(staff.items[0]!.certificates).toHaveLength(2);
+    expect(await (await post('caregivers', caregivers)).json()).toMatchObject({ imported: 0, skipped: 1 });
+  });
+
+  it('refuses what is not a CSV import', async () => {
+    expect((await post('enterprises', 'a,b', bureau, 'application/json')).status).toBe(415);
+    expect((await post('robots', 'a,b')).status).toBe(404);
+    const missing = await post('enterprises', csv(['name,creditCode', 'x,y']));
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).field).toBe('licenceNumber');
+    const company = await http.token('enterprise', (await createCompany()).id);
+    expect((await post('enterprises', csv(['name']), company)).status).toBe(403);
+  });
+});
