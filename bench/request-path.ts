@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startLocalPlatform } = await import('../local/platform.js');
+const { DEMO_ANCHOR } = await import('../local/demo-city.js');
 
 const N = Number(process.env.BENCH_N ?? 300);
 const WARMUP = 30;
@@ -24,11 +25,11 @@ const { db, config } = local.platform;
 const base = local.url;
 
 const token = ((await (await fetch(`${base}/auth/dev-token`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'center', orgId: 'ctr-xinhua-hub' }),
+  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'center', orgId: DEMO_ANCHOR.hubCenterId }),
 })).json()) as { token: string }).token;
 const auth = { authorization: `Bearer ${token}` };
 const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-const visitBody = () => JSON.stringify({ elderId: 'eld-xinhua-hub-1', serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` });
+const visitBody = () => JSON.stringify({ elderId: DEMO_ANCHOR.elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` });
 
 async function time(fn: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < WARMUP; i++) await fn();

@@ -1,10 +1,9 @@
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
-import { keys } from '../functions/shared/keys.js';
+import { getCenter, getEnterprise } from '../functions/shared/registry-store.js';
 import { type Platform, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
 import { newId, newLinkToken, newPublicCode, residentIdHash } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
@@ -119,9 +118,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     invoke: async (group, event) => localHandlers[group](event, lambdaContext(group, HTTP_TIMEOUT_MS)) as never,
     orgExists: async (role, orgId) => {
       if (role === 'bureau' || role === 'admin') return orgId === CITY_CODE;
-      const key = role === 'center' ? keys.center(orgId) : keys.enterprise(orgId);
-      const { Item } = await db.send(new GetCommand({ TableName: names.care, Key: key }));
-      return Boolean(Item);
+      return Boolean(role === 'center' ? await getCenter(platform, orgId) : await getEnterprise(platform, orgId));
     },
     log,
   });

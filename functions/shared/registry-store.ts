@@ -55,6 +55,7 @@ export const registryItems = {
 };
 
 export const getStreet = (p: Platform, id: string) => getItem(p, StreetSchema, keys.street(id));
+export const getCenter = (p: Platform, id: string) => getItem(p, CenterSchema, keys.center(id));
 export const getCommunity = (p: Platform, id: string) => getItem(p, CommunitySchema, keys.community(id));
 export const getElder = (p: Platform, id: string) => getItem(p, ElderSchema, keys.elder(id));
 export const getEnterprise = (p: Platform, id: string) => getItem(p, EnterpriseSchema, keys.enterprise(id));
