@@ -79,7 +79,11 @@ export type Divisions = z.infer<typeof DivisionsSchema>;
 export type SeedFigures = Divisions['seedFigures'];
 
 /** In the repository checkout and in CI, shared/ sits next to the repository root. */
-const DIVISIONS_URL = new URL('../../shared/data/wuhai-divisions.json', import.meta.url);
+/**
+ * A copy of shared/data/wuhai-divisions.json (the project's source data), kept
+ * in the repository so that a clone runs on its own; a test keeps the two equal.
+ */
+export const DIVISIONS_URL = new URL('./data/wuhai-divisions.json', import.meta.url);
 let divisionsCache: Divisions | undefined;
 export function loadDivisions(): Divisions {
   return (divisionsCache ??= DivisionsSchema.parse(JSON.parse(readFileSync(DIVISIONS_URL, 'utf8'))));

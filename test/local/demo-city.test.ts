@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type * as z from 'zod';
@@ -10,7 +11,7 @@ import { CaregiverSchema, CenterSchema, ElderSchema, EnterpriseAuditSchema, Ente
 import { dynamoClients } from '../../functions/shared/dynamo.js';
 import { keys } from '../../functions/shared/keys.js';
 import { PUBLIC_CODE_ALPHABET, residentIdHash } from '../../functions/shared/tokens.js';
-import { DEMO_ANCHOR, REFERENCE_DATE, careLevelShare, demoCityItems, generateDemoCity, loadDivisions, seedDemoCity, seedName } from '../../local/demo-city.js';
+import { DEMO_ANCHOR, DIVISIONS_URL, REFERENCE_DATE, careLevelShare, demoCityItems, generateDemoCity, loadDivisions, seedDemoCity, seedName } from '../../local/demo-city.js';
 import { ensureTables, tableNames } from '../../local/tables.js';
 
 const city = generateDemoCity({ scale: 1 });
@@ -349,5 +350,12 @@ describe('seeding the demo city into DynamoDB Local', () => {
     expect(await seedDemoCity(db, names.care, { scale: 0.1, piiHashKey, log: (line) => logs.push(line) })).toBe(false);
     expect(logs.join('\n')).toMatch(/already holds the Wuhai demo city at scale 0\.05/);
     expect(await allItems()).toHaveLength(before);
+  });
+});
+
+describe('the divisions data', () => {
+  const shared = new URL('../../../shared/data/wuhai-divisions.json', import.meta.url);
+  it.skipIf(!existsSync(shared))('is the same as the shared source document', () => {
+    expect(readFileSync(DIVISIONS_URL, 'utf8')).toBe(readFileSync(shared, 'utf8'));
   });
 });
