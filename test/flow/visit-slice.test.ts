@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../domain/visit.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { DEMO_ANCHOR, generateDemoCity } from '../../local/demo-city.js';
-import { type Api, api, countItems, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
 
 const SCALE = 0.05;
 const city = generateDemoCity({ scale: SCALE });
@@ -217,6 +217,11 @@ describe('bad input to POST /visits', () => {
     ['elder of another centre', { elderId: OTHER_CENTRES_ELDER.id, serviceCode: 'meals' }, 404, 'ELDER_NOT_FOUND', 'elderId'],
     ['unknown elder', { elderId: 'eld-nobody', serviceCode: 'meals' }, 404, 'ELDER_NOT_FOUND', 'elderId'],
   ];
+
+  beforeAll(async () => {
+    // Let the visits above finish their background dispatch, so that counting items measures only these requests.
+    await quiesce(local);
+  });
 
   it.each(cases)('%s → 4xx naming the problem, nothing written', async (_name, body, status, code, field) => {
     const before = await itemCount();

@@ -70,3 +70,18 @@ export async function countItems(local: LocalPlatform): Promise<number> {
   } while (ExclusiveStartKey);
   return count;
 }
+
+/** Waits until background work (relay, deliveries, due schedules) has settled: the item count holds still. */
+export async function quiesce(local: LocalPlatform, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  while (Date.now() < deadline) {
+    await local.scheduler.tick();
+    await local.bus.idle();
+    await new Promise((r) => setTimeout(r, 400)); // longer than a stream-reader poll
+    const count = await countItems(local);
+    if (count === last) return;
+    last = count;
+  }
+  throw new Error('background work did not settle');
+}
