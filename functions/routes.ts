@@ -58,7 +58,7 @@ export const routes = [
   { method: 'GET', path: '/streets', group: 'registry', access: signedIn, summary: 'Streets and towns with their hub centre', response: list(StreetSchema) },
   { method: 'GET', path: '/communities', group: 'registry', access: signedIn, summary: 'Communities of the city (?streetId=)', response: list(CommunitySchema) },
   { method: 'GET', path: '/centers', group: 'registry', access: ['bureau', 'admin', 'center'], summary: 'Centres, stations and windows of the city', response: list(CenterSchema) },
-  { method: 'GET', path: '/elders', group: 'registry', access: ['center'], summary: "The calling centre's elders, in full", response: list(ElderSchema) },
+  { method: 'GET', path: '/elders', group: 'registry', access: ['center'], summary: "The calling centre's elders, in full (?cursor=, ?limit=)", response: list(ElderSchema) },
   { method: 'POST', path: '/elders', group: 'registry', access: ['center'], summary: 'Register an elder of the calling centre', request: CreateElderRequest, response: CreatedElder },
   { method: 'GET', path: '/elders/{id}', group: 'registry', access: ['center', 'bureau', 'admin'], summary: 'An elder: in full for the registering centre, masked for the bureau', response: z.union([ElderSchema, MaskedElderSchema]) },
   { method: 'PATCH', path: '/elders/{id}', group: 'registry', access: ['center'], summary: 'Update an elder of the calling centre', request: UpdateElderRequest, response: ElderSchema },

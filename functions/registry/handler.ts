@@ -40,7 +40,7 @@ export const handler = httpHandler('registry', {
   'GET /centers': async ({ platform }) => json(200, { items: await listCenters(platform), nextCursor: null }),
 
   // Elders: the route allows only centres to list, register and change; they act on their own.
-  'GET /elders': async ({ platform, principal }) => json(200, { items: await listEldersOfCenter(platform, principal!.orgId), nextCursor: null }),
+  'GET /elders': async (ctx) => json(200, await listEldersOfCenter(ctx.platform, ctx.principal!.orgId, parseWith(PageQuery, query(ctx)))),
   'POST /elders': async (ctx) => {
     const request = parseWith(CreateElderRequest, jsonBody(ctx.event));
     const elder = await createElder(ctx.platform, request, ctx.principal!.orgId);

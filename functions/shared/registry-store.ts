@@ -1,4 +1,5 @@
 import { type Community, CommunitySchema, type Street, StreetSchema } from '../../domain/city.js';
+import type * as z from 'zod';
 import type { Location } from '../../domain/geo.js';
 import {
   type Caregiver,
@@ -13,6 +14,7 @@ import {
 } from '../../domain/registry.js';
 import { geo, keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
+import { GSI1_KEYS, type PageQuery, queryPage } from './pagination.js';
 import { batchGet, getItem, parseItem, queryAll } from './store.js';
 
 /** Items as stored: the domain object plus its keys. */
@@ -76,8 +78,9 @@ export async function listCenters(p: Platform): Promise<Center[]> {
   return (await queryAll(p, byGsi1(lists.centersOfCity('').GSI1PK))).map((i) => parseItem(CenterSchema, i));
 }
 
-export async function listEldersOfCenter(p: Platform, centerId: string): Promise<Elder[]> {
-  return (await queryAll(p, byGsi1(lists.eldersOfCenter(centerId, '').GSI1PK))).map((i) => parseItem(ElderSchema, i));
+export async function listEldersOfCenter(p: Platform, centerId: string, page: z.infer<typeof PageQuery>) {
+  const result = await queryPage(p, byGsi1(lists.eldersOfCenter(centerId, '').GSI1PK), page, GSI1_KEYS);
+  return { items: result.items.map((i) => parseItem(ElderSchema, i)), nextCursor: result.nextCursor };
 }
 
 /**
