@@ -16,3 +16,10 @@ export function offerSmsText(input: { service: Service; earliestStart: string; l
   const time = input.earliestStart.slice(11, 16);
   return `${SMS_SIGNATURE}${input.service.nameZh} ${day}日${time} 接单${input.link}`;
 }
+
+/** Word to the assigned caregiver that a visit is off: no link, no personal data. */
+export function cancelledSmsText(input: { service: Service; earliestStart: string }): string {
+  const day = Number(input.earliestStart.slice(8, 10));
+  const time = input.earliestStart.slice(11, 16);
+  return `${SMS_SIGNATURE}您${day}日${time}的${input.service.nameZh}服务已取消，无需上门。`;
+}

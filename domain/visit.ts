@@ -46,6 +46,7 @@ export const VisitSchema = z.object({
   createdAt: OffsetDateTime,
   assignment: AssignmentSchema.nullable(),
   unfilledReason: z.string().optional(),
+  cancelReason: z.string().optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
   expiredWave: z.number().int().optional(),
 });
@@ -76,6 +77,12 @@ export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
   history: z.array(HistoryEntrySchema),
 });
 export type VisitView = z.infer<typeof VisitView>;
+
+export const CancelVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
+export const DeclineOfferRequest = z.object({ reason: z.string().trim().max(200).optional() });
+
+/** A visit can be cancelled until the caregiver has checked in. */
+export const CANCELLABLE: readonly VisitStatus[] = ['REQUESTED', 'OFFERED', 'ASSIGNED', 'UNFILLED'];
 
 /** The furthest ahead a visit may be requested. */
 export const MAX_LEAD_DAYS = 90;

@@ -15,14 +15,14 @@ export interface EventRule {
 export const eventRules: readonly EventRule[] = [
   {
     name: 'DispatchVisits',
-    description: 'Offer requested visits, move on at wave deadlines, tidy up after an accept',
-    detailTypes: ['VisitRequested', 'OfferWaveDeadline', 'VisitAssigned'],
+    description: 'Offer requested visits, move on at wave deadlines and declines, tidy up after an accept or a cancellation',
+    detailTypes: ['VisitRequested', 'OfferWaveDeadline', 'OfferDeclined', 'VisitAssigned', 'VisitCancelled'],
     target: 'dispatch',
   },
   {
     name: 'NotifyCaregivers',
-    description: 'Send the caregiver an SMS link for each offer',
-    detailTypes: ['OfferSent'],
+    description: 'Send the caregiver an SMS link for each offer, and word of a cancelled visit',
+    detailTypes: ['OfferSent', 'VisitCancelled'],
     target: 'notify',
   },
 ];

@@ -19,7 +19,7 @@ import {
   UpdateEnterpriseRequest,
 } from '../domain/registry-requests.js';
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
-import { CreateVisitRequest, CreatedVisit, VisitView } from '../domain/visit.js';
+import { CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -45,6 +45,7 @@ const signedIn = ['center', 'enterprise', 'bureau', 'admin'] as const;
 const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export const AcceptResult = z.object({ visitId: z.string(), status: z.literal('ASSIGNED') });
+export const DeclineResult = z.object({ visitId: z.string(), status: z.literal('DECLINED') });
 export const HealthResult = z.object({ status: z.literal('ok') });
 
 /**
@@ -84,8 +85,10 @@ export const routes = [
   { method: 'GET', path: '/verify/{code}/qr.svg', group: 'verify', access: 'public', summary: 'The QR code that leads to the verify page', produces: 'image/svg+xml' },
   { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit', requiredHeaders: ['Idempotency-Key'], request: CreateVisitRequest, response: CreatedVisit },
   { method: 'GET', path: '/visits/{id}', group: 'visits', access: ['center', 'bureau', 'admin'], summary: 'A visit with its offers, assignment and history', response: VisitView },
+  { method: 'POST', path: '/visits/{id}/cancel', group: 'visits', access: ['center'], summary: 'Cancel a visit of the calling centre, with a reason (until check-in)', request: CancelVisitRequest, response: VisitView },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },
   { method: 'POST', path: '/j/{token}/accept', group: 'jobs', access: 'public', summary: 'Accept the offer (form post, or JSON with Accept: application/json)', response: AcceptResult },
+  { method: 'POST', path: '/j/{token}/decline', group: 'jobs', access: 'public', summary: 'Decline the offer, optionally with a reason (form post or JSON)', request: DeclineOfferRequest, response: DeclineResult },
 ] as const satisfies readonly Route[];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -3,7 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { parseEvent } from '../../events/catalog.js';
 import { logger } from '../shared/http.js';
 import { platform } from '../shared/platform.js';
-import { onVisitAssigned, onWaveDeadline, startDispatch } from './waves.js';
+import { onOfferDeclined, onVisitAssigned, onVisitCancelled, onWaveDeadline, startDispatch } from './waves.js';
 
 /** Target of the DispatchVisits rule (events/rules.ts). Redeliveries are harmless: every step re-reads and conditions its writes. */
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
@@ -16,6 +16,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return onWaveDeadline(p, parsed.data.visitId, parsed.data.wave);
     case 'VisitAssigned':
       return onVisitAssigned(p, parsed.data.visitId, parsed.data.caregiverId);
+    case 'OfferDeclined':
+      return onOfferDeclined(p, parsed.data.visitId);
+    case 'VisitCancelled':
+      return onVisitCancelled(p, parsed.data.visitId);
     default:
       logger.warn('dispatch ignores event', { type: parsed.type });
   }

@@ -8,6 +8,7 @@ import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiversNear, getElder } from '../shared/registry-store.js';
 import { outboxPut, type TransactItem } from '../shared/store.js';
+import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
 import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
 
 const ACTOR = 'system:dispatch';
@@ -62,10 +63,12 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const { visit } = record;
   const elder = await getElder(p, visit.elderId);
   if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
+  const pool = await caregiversNear(p, elder.location);
   const selection = selectCandidates({
     visit,
-    elderLocation: elder.location,
-    pool: await caregiversNear(p, elder.location),
+    elder,
+    pool,
+    schedules: await readSchedules(p, pool.map((c) => c.caregiver.id), visitDates(visit)),
     alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)),
   });
   const now = p.clock.now();
@@ -190,4 +193,29 @@ export async function onVisitAssigned(p: Platform, visitId: string, winner: stri
     }
   }
   await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
+}
+
+/** A decline: when nobody in the current wave is left to answer, the next wave goes out now, not at the deadline. */
+export async function onOfferDeclined(p: Platform, visitId: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  if (!record || record.visit.status !== 'OFFERED') return;
+  const { wave } = record.visit;
+  if (record.offers.some((o) => o.wave === wave && o.status === 'PENDING')) return;
+  await offerNextWave(p, record);
+  await p.scheduler.cancel(deadlineName(visitId, wave));
+}
+
+/** A cancellation: open offers are revoked, the deadline dropped, the caregiver's time freed. */
+export async function onVisitCancelled(p: Platform, visitId: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  if (!record || record.visit.status !== 'CANCELLED') return;
+  for (const offer of record.offers.filter((o) => o.status === 'PENDING')) {
+    try {
+      await p.db.send(new UpdateCommand(closeOpenOffer(p, visitId, offer.caregiverId, 'REVOKED')));
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
+  if (record.visit.assignment) await unbook(p, record.visit.assignment.caregiverId, record.visit);
 }

@@ -9,6 +9,8 @@ import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getItem, outboxPut } from '../shared/store.js';
 import { hashToken, TOKEN_PATTERN } from '../shared/tokens.js';
+import { getCaregiver, getElder } from '../shared/registry-store.js';
+import { bookingItem } from '../shared/schedule-store.js';
 import { type StoredOffer, getOffer, getVisit, visitItems } from '../shared/visit-store.js';
 import type { Visit } from '../../domain/visit.js';
 
@@ -52,6 +54,9 @@ export function closedOfferRefusal(offer: StoredOffer, visit: Visit, now: Date):
  * PENDING → ACCEPTED in one conditional transaction with the VisitAssigned
  * event. A second accept, or a losing one, gets a 409.
  */
+/** Position of the caregiver's day in the accept transaction. */
+const BOOKING_INDEX = 3;
+
 export async function acceptOffer(p: Platform, token: string | undefined): Promise<{ visitId: string; status: 'ASSIGNED' }> {
   for (let attempt = 0; ; attempt++) {
     const { tokenHash, offer, visit } = await resolveLink(p, token);
@@ -59,6 +64,9 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
     const refusal = closedOfferRefusal(offer, visit, now);
     if (refusal) throw refusal;
     const at = toCityTime(now);
+    const [caregiver, elder] = await Promise.all([getCaregiver(p, offer.caregiverId), getElder(p, visit.elderId)]);
+    if (!caregiver || !elder) throw new Error(`offer ${visit.id}/${offer.caregiverId} refers to missing data`);
+    const booking = await bookingItem(p, { caregiverId: caregiver.id, maxVisitsPerDay: caregiver.maxVisitsPerDay, visit, location: elder.location });
     const event = makeEvent(
       'VisitAssigned',
       { visitId: visit.id, centerId: visit.centerId, caregiverId: offer.caregiverId, enterpriseId: offer.enterpriseId, acceptedAt: at },
@@ -98,6 +106,7 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
                 Item: visitItems.history(visit.id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor: `caregiver:${offer.caregiverId}` }, event.id, now),
               },
             },
+            booking,
             outboxPut(p, event),
           ],
         }),
@@ -105,8 +114,11 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
       return { visitId: visit.id, status: 'ASSIGNED' };
     } catch (error) {
       if (!isTransactionCancelled(error)) throw error;
-      // A pure write conflict says nothing about who won: look again.
-      if (cancelledOnlyByConflict(error) && attempt < 3) continue;
+      // A pure write conflict says nothing about who won, and a change to the
+      // caregiver's day (another accept) needs a fresh look at it: try again.
+      const reasons = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+      const onlyTheDayChanged = reasons[BOOKING_INDEX] === 'ConditionalCheckFailed' && reasons.every((r, i) => i === BOOKING_INDEX || r === 'None');
+      if ((cancelledOnlyByConflict(error) || onlyTheDayChanged) && attempt < 3) continue;
       const { offer: after, visit: visitAfter } = await resolveLink(p, token);
       throw closedOfferRefusal(after, visitAfter, p.clock.now()) ?? conflict('OFFER_TAKEN', 'another caregiver has taken this visit');
     }

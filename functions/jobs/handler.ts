@@ -1,7 +1,9 @@
 import '../shared/aws/platform.js';
 import { Refusal } from '../../domain/errors.js';
-import { type HttpEvent, errorBody, html, httpHandler, json, wantsJson } from '../shared/http.js';
+import { DeclineOfferRequest } from '../../domain/visit.js';
+import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
 import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
+import { declineOffer } from './decline.js';
 import { type Lang, invalidLinkPage, offerPage } from './pages.js';
 
 const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
@@ -11,6 +13,30 @@ function refusalResponse(event: HttpEvent, refusal: Refusal, page: string) {
   return wantsJson(event)
     ? json(refusal.status, errorBody(refusal.code, refusal.message, refusal.field))
     : html(refusal.status, page);
+}
+
+/**
+ * An action from the caregiver's page: JSON for a script, or post/redirect/get
+ * for the phone's form (a reload does not post again); a refusal shows on the
+ * page with what the caregiver can still see.
+ */
+async function act(ctx: RouteContext, action: () => Promise<unknown>): Promise<HttpResult> {
+  const { event, params, platform } = ctx;
+  const lang = langOf(event);
+  try {
+    const result = await action();
+    if (wantsJson(event)) return json(200, result);
+    return { statusCode: 303, headers: { location: `/j/${params.token}?lang=${lang}` }, body: '' };
+  } catch (error) {
+    if (!(error instanceof Refusal)) throw error;
+    if (wantsJson(event)) return json(error.status, errorBody(error.code, error.message, error.field));
+    try {
+      const { offer, visit } = await resolveLink(platform, params.token);
+      return html(error.status, offerPage({ lang, token: params.token!, offer, visit, refusalCode: error.code }));
+    } catch {
+      return html(error.status, invalidLinkPage(lang, error.code));
+    }
+  }
 }
 
 export const handler = httpHandler('jobs', {
@@ -26,22 +52,9 @@ export const handler = httpHandler('jobs', {
     }
   },
 
-  'POST /j/{token}/accept': async ({ event, params, platform }) => {
-    const lang = langOf(event);
-    try {
-      const result = await acceptOffer(platform, params.token);
-      if (wantsJson(event)) return json(200, result);
-      // Post/redirect/get: a reload of the result page does not post again.
-      return { statusCode: 303, headers: { location: `/j/${params.token}?lang=${lang}` }, body: '' };
-    } catch (error) {
-      if (!(error instanceof Refusal)) throw error;
-      if (wantsJson(event)) return json(error.status, errorBody(error.code, error.message, error.field));
-      try {
-        const { offer, visit } = await resolveLink(platform, params.token);
-        return html(error.status, offerPage({ lang, token: params.token!, offer, visit, refusalCode: error.code }));
-      } catch {
-        return html(error.status, invalidLinkPage(lang, error.code));
-      }
-    }
+  'POST /j/{token}/accept': async (ctx) => act(ctx, () => acceptOffer(ctx.platform, ctx.params.token)),
+  'POST /j/{token}/decline': async (ctx) => {
+    const { reason } = parseWith(DeclineOfferRequest, formOrJsonBody(ctx.event));
+    return act(ctx, () => declineOffer(ctx.platform, ctx.params.token, reason || undefined));
   },
 });

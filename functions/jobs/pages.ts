@@ -15,6 +15,8 @@ const text = {
     minutes: '分钟',
     expires: '请在此时间前接单',
     accept: '接单',
+    decline: '不接此单',
+    declineReasons: [['', '不说明原因'], ['busy', '时间冲突'], ['tooFar', '路程太远'], ['unwell', '身体不适'], ['other', '其他原因']],
     accepted: '您已接单，请按时上门。',
     other: 'English',
     invalid: '链接无效',
@@ -29,6 +31,8 @@ const text = {
     minutes: 'min',
     expires: 'Accept before',
     accept: 'Accept',
+    decline: 'Decline',
+    declineReasons: [['', 'No reason given'], ['busy', 'Time conflict'], ['tooFar', 'Too far'], ['unwell', 'Unwell'], ['other', 'Other']],
     accepted: 'You have accepted this visit. Please arrive on time.',
     other: '中文',
     invalid: 'Invalid link',
@@ -44,6 +48,8 @@ const refusalText: Record<string, { zh: string; en: string }> = {
   OFFER_EXPIRED: { zh: '此单已过期。', en: 'This offer has expired.' },
   OFFER_CLOSED: { zh: '此单已关闭。', en: 'This visit is no longer open.' },
   LINK_REPLACED: { zh: '此链接已被新链接替换，请使用最新短信。', en: 'This link was replaced; use the newest SMS.' },
+  DAILY_LIMIT_REACHED: { zh: '您当天的接单数已达上限。', en: 'You have reached your visit limit for that day.' },
+  SCHEDULE_CONFLICT: { zh: '此单与您已接的服务时间冲突。', en: 'This visit overlaps a visit you have already accepted.' },
 };
 
 
@@ -57,6 +63,7 @@ function layout(lang: Lang, title: string, body: string, switchHref: string): st
 body{font:18px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;padding:16px;max-width:36em;color:#1b1b1b}
 h1{font-size:22px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}dt{color:#555}dd{margin:0}
 button{font-size:20px;width:100%;min-height:56px;border:0;border-radius:8px;background:#0a7d38;color:#fff;margin-top:16px}
+button.secondary{background:#fff;color:#1b1b1b;border:2px solid #999}select{font-size:18px;width:100%;min-height:48px;margin-top:24px}
 .note{padding:12px;border-radius:8px;background:#f1f5f1}.lang{float:right;font-size:16px}
 </style></head><body><a class="lang" href="${escapeHtml(switchHref)}">${lang === 'zh' ? text.zh.other : text.en.other}</a>${body}</body></html>`;
 }
@@ -76,7 +83,10 @@ export function offerPage(input: { lang: Lang; token: string; offer: StoredOffer
     action = `<p class="note" role="status">${t.accepted}</p>`;
   } else {
     action = `<p>${t.expires} ${hhmm(offer.expiresAt)}</p>
-<form method="post" action="/j/${escapeHtml(token)}/accept?lang=${lang}"><button type="submit">${t.accept}</button></form>`;
+<form method="post" action="/j/${escapeHtml(token)}/accept?lang=${lang}"><button type="submit">${t.accept}</button></form>
+<form method="post" action="/j/${escapeHtml(token)}/decline?lang=${lang}"><select name="reason" aria-label="${t.decline}">${t.declineReasons
+      .map(([value, label]) => `<option value="${value}">${label}</option>`)
+      .join('')}</select><button type="submit" class="secondary">${t.decline}</button></form>`;
   }
   const other: Lang = lang === 'zh' ? 'en' : 'zh';
   return layout(lang, t.title, `<h1>${t.offer}</h1>${details}${action}`, `/j/${token}?lang=${other}`);

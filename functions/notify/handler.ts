@@ -2,9 +2,9 @@ import '../shared/aws/platform.js';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
-import { offerSmsText } from '../../domain/sms.js';
+import { cancelledSmsText, offerSmsText } from '../../domain/sms.js';
 import { parseEvent } from '../../events/catalog.js';
-import { isTransactionCancelled } from '../shared/errors.js';
+import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
 import { type Platform, platform } from '../shared/platform.js';
@@ -82,12 +82,42 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
   );
 }
 
+/**
+ * Tells the assigned caregiver that a visit is off. The marker on the visit,
+ * set before the send, makes a redelivery a no-op; a crash between the two
+ * loses that one SMS rather than sending it twice.
+ */
+export async function sendCancellation(p: Platform, visitId: string): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  if (!visit?.assignment) return;
+  const [caregiver, service] = [await getCaregiver(p, visit.assignment.caregiverId), findService(visit.serviceCode)];
+  if (!caregiver || !service) return;
+  try {
+    await p.db.send(
+      new UpdateCommand({
+        TableName: p.config.tableName,
+        Key: keys.visit(visitId),
+        UpdateExpression: 'SET cancelSmsSentAt = :at',
+        ConditionExpression: 'attribute_not_exists(cancelSmsSentAt)',
+        ExpressionAttributeValues: { ':at': p.clock.now().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return;
+    throw error;
+  }
+  await p.sms.send({ to: caregiver.phone, text: cancelledSmsText({ service, earliestStart: visit.earliestStart }), visitId });
+}
+
 /** Target of the NotifyCaregivers rule (events/rules.ts). */
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const parsed = parseEvent(event.detail);
-  if (parsed.type !== 'OfferSent') {
-    logger.warn('notify ignores event', { type: parsed.type });
-    return;
+  switch (parsed.type) {
+    case 'OfferSent':
+      return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
+    case 'VisitCancelled':
+      return sendCancellation(platform(), parsed.data.visitId);
+    default:
+      logger.warn('notify ignores event', { type: parsed.type });
   }
-  await sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
 }

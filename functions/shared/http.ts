@@ -77,6 +77,16 @@ export function jsonBody(event: HttpEvent): unknown {
   }
 }
 
+/** A form post (application/x-www-form-urlencoded) or a JSON object, as a flat record. */
+export function formOrJsonBody(event: HttpEvent): Record<string, unknown> {
+  if (/json/i.test(event.headers['content-type'] ?? '')) {
+    const value = jsonBody(event);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('INVALID_FIELD', 'body: expected an object', 'body');
+    return value as Record<string, unknown>;
+  }
+  return Object.fromEntries(new URLSearchParams(rawBody(event)));
+}
+
 export const wantsJson = (event: HttpEvent) => /application\/json/i.test(event.headers.accept ?? '');
 
 interface JwtRequestContext {

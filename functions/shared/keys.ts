@@ -15,6 +15,7 @@ import { CITY_CODE } from '../../domain/principal.js';
  *   a company's audit history                            Query PK = ENTERPRISE#id, SK begins_with AUDIT#
  *   whose is a public code / credit code / resident ID   GetItem keys.{publicCode,creditCode,residentId}
  *   caregivers near a location                           Query GEO, 9 cells (geo.cellsAround)
+ *   their accepted visits on the visit's date            BatchGet keys.caregiverDay(id, date)
  *   a visit with its offers and history                  Query PK = VISIT#id
  *   a caregiver link                                     GetItem keys.link(sha256(token))
  */
@@ -31,6 +32,8 @@ export const keys = {
   link: (tokenHash: string) => ({ PK: `LINK#${tokenHash}`, SK: 'LINK' }),
   outbox: (eventId: string) => ({ PK: `OUTBOX#${eventId}`, SK: 'OUTBOX' }),
   seed: (name: string) => ({ PK: `SEED#${name}`, SK: 'SEED' }),
+  /** A caregiver's accepted visits on one city date (busy intervals, daily cap). */
+  caregiverDay: (caregiverId: string, date: string) => ({ PK: `CAREGIVER#${caregiverId}`, SK: `DAY#${date}` }),
   enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
   /** Uniqueness and lookup: one item per public code, credit code and (keyed-hashed) resident ID. */
   publicCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),

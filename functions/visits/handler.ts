@@ -1,9 +1,10 @@
 import '../shared/aws/platform.js';
 import { badRequest, notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
-import { CreateVisitRequest } from '../../domain/visit.js';
+import { CancelVisitRequest, CreateVisitRequest } from '../../domain/visit.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { readVisit, toView } from '../shared/visit-store.js';
+import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
 
 export const handler = httpHandler('visits', {
@@ -14,6 +15,12 @@ export const handler = httpHandler('visits', {
     const request = parseWith(CreateVisitRequest, jsonBody(event));
     const created = await createVisitOnce(platform, { centerId: principal!.orgId, idempotencyKey, request }, lambdaContext);
     return json(201, created, { location: `/visits/${created.id}` });
+  },
+
+  'POST /visits/{id}/cancel': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const { reason } = parseWith(CancelVisitRequest, jsonBody(event));
+    return json(200, await cancelVisit(platform, principal!.orgId, id, reason));
   },
 
   'GET /visits/{id}': async ({ params, principal, platform }) => {

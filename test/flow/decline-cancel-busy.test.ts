@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { VisitView } from '../../domain/visit.js';
+import { DEMO_ANCHOR } from '../../local/demo-city.js';
+import type { LocalPlatform } from '../../local/platform.js';
+import { type Api, api, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+
+let local: LocalPlatform;
+let http: Api;
+let center: string;
+let bureau: string;
+
+interface Sms { to: string; text: string; visitId: string | null }
+
+const day = (n: number) => new Date(local.clock.now().getTime() + n * 86_400_000).toISOString().slice(0, 10);
+const visit = async (id: string) => (await (await http.get(`/visits/${id}`, center)).json()) as VisitView;
+const sms = async (visitId: string) => ((await (await http.get('/dev/sms')).json()) as { items: Sms[] }).items.filter((m) => m.visitId === visitId);
+const phoneOf = async (caregiverId: string) => ((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { phone: string }).phone;
+
+async function request(n: number, from = '09:00', to = '10:00') {
+  const res = await http.post(
+    '/visits',
+    { elderId: DEMO_ANCHOR.elderId, serviceCode: 'bathing', earliestStart: `${day(n)}T${from}:00+08:00`, latestStart: `${day(n)}T${to}:00+08:00` },
+    center,
+    { 'idempotency-key': crypto.randomUUID() },
+  );
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Waits for the offers of a wave and returns each caregiver's link token. */
+async function linksOf(id: string, wave = 1): Promise<Map<string, string>> {
+  const v = await waitFor(async () => {
+    const r = await visit(id);
+    const offers = r.offers.filter((o) => o.wave === wave);
+    return offers.length && (await sms(id)).length >= r.offers.length ? r : undefined;
+  }, `wave ${wave}`);
+  const messages = await sms(id);
+  const links = new Map<string, string>();
+  for (const offer of v.offers.filter((o) => o.wave === wave)) {
+    const phone = await phoneOf(offer.caregiverId);
+    const message = messages.find((m) => m.to === phone);
+    if (message) links.set(offer.caregiverId, tokenOf(message.text)!);
+  }
+  return links;
+}
+
+const post = (token: string, action: string, body = '', json = true) =>
+  fetch(`${http.url}/j/${token}/${action}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(json ? { accept: 'application/json' } : {}) },
+    body,
+  });
+
+beforeAll(async () => {
+  local = await startTestPlatform({ offerTimeoutSeconds: 600, seedScale: 0.05 });
+  http = api(local.url);
+  center = await http.token('center', DEMO_ANCHOR.hubCenterId);
+  bureau = await http.token('bureau', '150300');
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('declining', () => {
+  it('closes the offer with its reason; when the whole wave has declined, the next wave goes out at once', async () => {
+    const id = await request(1);
+    const links = await linksOf(id);
+    const [first, ...rest] = [...links.values()];
+    const page = await post(first!, 'decline', 'reason=tooFar', false);
+    expect(page.status).toBe(303);
+    expect(await (await fetch(`${http.url}/j/${first}`)).text()).toContain('您已拒绝此单');
+    expect((await post(first!, 'accept')).status).toBe(409);
+    for (const token of rest) expect((await post(token, 'decline', '')).status).toBe(200);
+    const after = await waitFor(async () => {
+      const v = await visit(id);
+      return v.wave === 2 || v.status === 'UNFILLED' ? v : undefined;
+    }, 'the next wave right after the last decline');
+    expect(after.offers.filter((o) => o.wave === 1).every((o) => o.status === 'DECLINED')).toBe(true);
+    expect(after.history.filter((h) => h.event === 'OfferDeclined').map((h) => h.note)).toContain('tooFar');
+  });
+});
+
+describe('cancelling', () => {
+  it('revokes open offers; an assigned caregiver is told by SMS and is free again', async () => {
+    const id = await request(2);
+    const links = await linksOf(id);
+    const [winner, token] = [...links.entries()][0]!;
+    expect((await post(token, 'accept')).status).toBe(200);
+
+    // Busy: the same slot for the same elder is not offered to the winner again.
+    const clash = await request(2);
+    const clashing = await waitFor(async () => ((await visit(clash)).status !== 'REQUESTED' ? visit(clash) : undefined), 'dispatch of the second visit');
+    expect(clashing.offers.map((o) => o.caregiverId)).not.toContain(winner);
+
+    const cancel = await http.post(`/visits/${id}/cancel`, { reason: '家属临时接老人外出' }, center);
+    expect(cancel.status).toBe(200);
+    expect(((await cancel.json()) as VisitView).status).toBe('CANCELLED');
+    const phone = await phoneOf(winner);
+    const told = await waitFor(async () => (await sms(id)).find((m) => m.to === phone && m.text.includes('已取消')), 'the cancellation SMS');
+    expect([...told.text].length).toBeLessThanOrEqual(70);
+    const after = await visit(id);
+    expect(after.history.at(-1)).toMatchObject({ event: 'VisitCancelled', note: '家属临时接老人外出', actor: `center:${DEMO_ANCHOR.hubCenterId}` });
+    expect((await http.post(`/visits/${id}/cancel`, { reason: '再次取消' }, center)).status).toBe(409);
+
+    // Free again: a new visit in that slot can be offered to them.
+    await waitFor(async () => {
+      const again = await request(2);
+      const v = await waitFor(async () => ((await visit(again)).status !== 'REQUESTED' ? visit(again) : undefined), 'dispatch');
+      return v.offers.some((o) => o.caregiverId === winner) ? true : undefined;
+    }, 'the caregiver offered the freed slot', 20_000);
+  });
+
+  it('revokes every open offer of an unanswered visit, and refuses strangers and bad reasons', async () => {
+    const id = await request(3);
+    const links = await linksOf(id);
+    expect((await http.post(`/visits/${id}/cancel`, { reason: 'x' }, center)).status).toBe(400);
+    expect((await http.post(`/visits/${id}/cancel`, { reason: '不需要了' }, await http.token('center', 'ctr-binhe-hub'))).status).toBe(404);
+    expect((await http.post(`/visits/${id}/cancel`, { reason: '不需要了' }, bureau)).status).toBe(403);
+    expect((await http.post(`/visits/${id}/cancel`, { reason: '不需要了' }, center)).status).toBe(200);
+    const revoked = await waitFor(async () => {
+      const v = await visit(id);
+      return v.offers.every((o) => o.status === 'REVOKED') ? v : undefined;
+    }, 'revocations');
+    expect(revoked.status).toBe('CANCELLED');
+    const [token] = [...links.values()];
+    expect((await post(token!, 'accept')).status).toBe(409);
+  });
+});
+
+describe('the daily limit', () => {
+  it('a caregiver at their limit is not offered more visits that day', async () => {
+    const id = await request(4, '08:00', '08:30');
+    const links = await linksOf(id);
+    const [winner, token] = [...links.entries()][0]!;
+    const employer = (await visit(id)).offers.find((o) => o.caregiverId === winner)!.enterpriseId;
+    const company = await http.token('enterprise', employer);
+    const patch = await fetch(`${http.url}/caregivers/${winner}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${company}`, 'content-type': 'application/json' }, body: JSON.stringify({ maxVisitsPerDay: 1 }),
+    });
+    expect(patch.status).toBe(200);
+    expect((await post(token, 'accept')).status).toBe(200);
+    const later = await request(4, '15:00', '16:00');
+    const v = await waitFor(async () => ((await visit(later)).status !== 'REQUESTED' ? visit(later) : undefined), 'dispatch');
+    expect(v.offers.map((o) => o.caregiverId)).not.toContain(winner);
+  });
+});
