@@ -37,3 +37,12 @@ export function nearestCommunity(location: Location, communities: readonly Commu
   }
   return best;
 }
+
+/** Wuhai's centre and a radius that takes in all of its 1,669 km² (the three districts lie within about 40 km). */
+export const CITY = { centre: { lat: 39.655, lon: 106.794 }, radiusKm: 60 } as const;
+
+/** Whether a location is plausibly in the city: catches swapped lat/lon, zeros and other cities' coordinates. */
+export const inCity = (location: Location) => distanceKm(location, CITY.centre) <= CITY.radiusKm;
+
+/** How far a given community may lie from the elder's address. */
+export const MAX_COMMUNITY_KM = 5;

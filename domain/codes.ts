@@ -53,8 +53,12 @@ export function checkResidentId(input: string, today: string): { ok: true; value
   return { ok: true, value: { value, birthDate, gender: Number(value[16]) % 2 === 1 ? 'male' : 'female' } };
 }
 
-/** 150302********0012: region prefix and last four, never the birth date. */
-export const maskResidentId = (id: string) => `${id.slice(0, 3)}${'*'.repeat(11)}${id.slice(-4)}`;
+/**
+ * 15**************12: the province and the last two characters. With the
+ * last four and the birth date, the check digit would give the rest away;
+ * views that show this mask never show the full birth date.
+ */
+export const maskResidentId = (id: string) => `${id.slice(0, 2)}${'*'.repeat(14)}${id.slice(-2)}`;
 
 /** Mainland mobile numbers: 11 digits starting 13–19. */
 export const MOBILE_PATTERN = /^1[3-9]\d{9}$/;

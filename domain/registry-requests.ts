@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { ServiceCode } from './catalog.js';
 import { MOBILE_PATTERN, checkCreditCode, checkResidentId, maskResidentId } from './codes.js';
 import { LocationInput, fromInput } from './crs.js';
+import { inCity } from './city.js';
 import { Refusal, badRequest, conflict } from './errors.js';
+import type { Location } from './geo.js';
 import {
   AvailabilitySlot,
   CareLevel,
@@ -51,9 +53,19 @@ export const CreatedEnterprise = EnterpriseSchema.pick({ id: true, code: true, s
 export const EnterpriseView = EnterpriseSchema.extend({ history: z.array(EnterpriseAuditSchema) });
 export const EnterpriseListItem = EnterpriseSchema.pick({ id: true, code: true, name: true, creditCode: true, status: true, licenceValidUntil: true, services: true });
 
+/** Refuses a location outside the city, naming the field it came from. */
+export function assertInCity(location: Location, field: string): Location {
+  if (!inCity(location)) throw badRequest('OUTSIDE_CITY', `${field}: this location is not in Wuhai (check lat/lon order and coordinate system)`, field);
+  return location;
+}
+
+/** Caregivers must be of working age (16, Labour Law of the PRC art. 15). */
+export const MIN_CAREGIVER_AGE = 16;
+
 export function planEnterprise(request: CreateEnterpriseRequest, ctx: { id: string; code: string; now: Date }): Enterprise {
   const credit = checkCreditCode(request.creditCode);
   if (!credit.ok) throw badRequest('INVALID_CREDIT_CODE', `creditCode: ${credit.reason}`, 'creditCode');
+  request.sites.forEach((s, i) => assertInCity(fromInput(s), `sites.${i}`));
   return {
     id: ctx.id,
     code: ctx.code,
@@ -125,8 +137,12 @@ export function planCaregiver(
   request: CreateCaregiverRequest,
   ctx: { id: string; code: string; now: Date},
 ): { caregiver: Caregiver; residentId: string } {
-  const resident = checkResidentId(request.residentId, cityDate(ctx.now));
+  const today = cityDate(ctx.now);
+  const resident = checkResidentId(request.residentId, today);
   if (!resident.ok) throw badRequest('INVALID_RESIDENT_ID', `residentId: ${resident.reason}`, 'residentId');
+  const sixteenth = `${Number(resident.value.birthDate.slice(0, 4)) + MIN_CAREGIVER_AGE}${resident.value.birthDate.slice(4)}`;
+  if (sixteenth > today) throw badRequest('UNDER_AGE', `residentId: a caregiver must be at least ${MIN_CAREGIVER_AGE} years old`, 'residentId');
+  const home = assertInCity(fromInput(request.home), 'home');
   return {
     residentId: resident.value.value,
     caregiver: {
@@ -143,7 +159,7 @@ export function planCaregiver(
       certificates: request.certificates,
       availability: request.availability ?? defaultAvailability,
       maxVisitsPerDay: request.maxVisitsPerDay ?? 6,
-      location: fromInput(request.home),
+      location: home,
       status: 'active',
       createdAt: toCityTime(ctx.now),
     },
@@ -183,6 +199,9 @@ export function planElder(
     resident = checkResidentId(request.residentId, cityDate(ctx.now));
     if (!resident.ok) throw badRequest('INVALID_RESIDENT_ID', `residentId: ${resident.reason}`, 'residentId');
   }
+  const prefs = request.preferences;
+  const both = prefs?.preferredCaregivers?.find((id) => prefs.blockedCaregivers?.includes(id));
+  if (both) throw badRequest('INVALID_FIELD', `preferences.blockedCaregivers: ${both} is also preferred`, 'preferences.blockedCaregivers');
   if (new Date(request.consent.givenAt) > ctx.now) {
     throw badRequest('INVALID_FIELD', 'consent.givenAt: consent cannot be given in the future', 'consent.givenAt');
   }
@@ -197,7 +216,7 @@ export function planElder(
       ...(id ? { residentIdMasked: maskResidentId(id.value), birthDate: id.birthDate } : {}),
       ...(request.gender || id ? { gender: request.gender ?? id!.gender } : {}),
       address: request.address,
-      location: fromInput(request.location),
+      location: assertInCity(fromInput(request.location), 'location'),
       streetId: ctx.streetId,
       communityId: ctx.communityId,
       careLevel: request.careLevel,

@@ -56,6 +56,8 @@ export const EnterpriseAuditSchema = z.object({
   to: EnterpriseStatus,
   reason: z.string(),
   actor: z.string(),
+  /** For updates: each changed field, before and after. */
+  changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })).optional(),
 });
 export type EnterpriseAudit = z.infer<typeof EnterpriseAuditSchema>;
 

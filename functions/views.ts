@@ -2,8 +2,15 @@ import * as z from 'zod';
 import { CertificateType } from '../domain/catalog.js';
 import { CaregiverSchema, EnterpriseStatus, PublicCode } from '../domain/registry.js';
 
-/** A caregiver as the employer and the bureau see it: everything but the full ID number, which is never stored. */
-export const CaregiverView = CaregiverSchema;
+/**
+ * A caregiver as the employer and the bureau see it. The full ID number is
+ * never stored; the birth date is shown as a year, so that it cannot be put
+ * together with the masked number to rebuild the whole.
+ */
+export const CaregiverView = CaregiverSchema.omit({ birthDate: true }).extend({ birthYear: z.number().int() });
+export type CaregiverView = z.infer<typeof CaregiverView>;
+
+export const toCaregiverView = ({ birthDate, ...rest }: z.infer<typeof CaregiverSchema>): CaregiverView => ({ ...rest, birthYear: Number(birthDate.slice(0, 4)) });
 
 /** The answer of a CSV import. Line 1 is the header. */
 export const ImportResult = z.object({

@@ -2,25 +2,51 @@ import { parse } from 'csv-parse/sync';
 import { Refusal, badRequest } from '../../domain/errors.js';
 
 export interface CsvRow {
-  /** Line number in the file; the header is line 1. */
+  /** Line number in the file where the record starts; the header is line 1. */
   line: number;
   values: Record<string, string>;
 }
 
-/** At most this many data rows per request: one Lambda invocation must finish well within its timeout. */
-export const MAX_ROWS = 2000;
+/** Rows per request: an import must finish well within the API's 10-second budget (bench/ measures it). */
+export const MAX_ROWS = 1000;
 
-/** Parses UTF-8 CSV (with or without BOM), checking the header has the columns the kind needs. */
-export function parseCsv(text: string, required: readonly string[]): CsvRow[] {
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+/** The file as UTF-8 text; anything else (GBK from an old Excel, say) is refused rather than imported as garbage. */
+export function decodeCsv(body: string, isBase64Encoded: boolean): string {
+  const bytes = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  let text: string;
   try {
-    records = parse(text, { bom: true, columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as typeof records;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new Refusal(415, 'NOT_UTF8', 'the file is not UTF-8 text; save it as "CSV UTF-8"', 'body');
+  }
+  // A body that reached us as text already had its bad bytes replaced.
+  if (text.includes('\uFFFD')) throw new Refusal(415, 'NOT_UTF8', 'the file is not UTF-8 text; save it as "CSV UTF-8"', 'body');
+  return text;
+}
+
+/** Parses the CSV (with or without BOM), checking the header has the columns the kind needs. */
+export function parseCsv(text: string, required: readonly string[]): CsvRow[] {
+  const checkHeader = (header: string[]) => {
+    const names = header.map((h) => h.trim());
+    const missing = required.filter((c) => !names.includes(c));
+    if (missing.length) throw badRequest('MISSING_COLUMN', `the header lacks column(s): ${missing.join(', ')}`, missing[0]);
+    return names;
+  };
+  let records: Array<{ record: Record<string, string>; info: { lines: number; raw?: string } }>;
+  try {
+    // One line ending throughout, so that line numbers count as a person reads the file.
+    records = parse(text.replace(/\r\n?/g, '\n'), { bom: true, columns: checkHeader, skip_empty_lines: true, trim: true, info: true, raw: true, relax_column_count: true }) as typeof records;
   } catch (error) {
+    if (error instanceof Refusal) throw error;
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof Refusal) throw cause;
     throw badRequest('INVALID_CSV', `the file is not valid CSV: ${(error as Error).message}`, 'body');
   }
-  const header = Object.keys(records[0]?.record ?? {});
-  const missing = records.length ? required.filter((c) => !header.includes(c)) : [];
-  if (missing.length) throw badRequest('MISSING_COLUMN', `the header lacks column(s): ${missing.join(', ')}`, missing[0]);
   if (records.length > MAX_ROWS) throw new Refusal(413, 'TOO_MANY_ROWS', `at most ${MAX_ROWS} rows per file; split it`, 'body');
-  return records.map(({ record, info }) => ({ line: info.lines, values: record }));
+  return records.map(({ record, info }) => {
+    // `lines` is where the record ends; a quoted cell may span lines.
+    const raw = (info.raw ?? '').replace(/\n$/, '');
+    const spans = raw.split('\n').length - 1;
+    return { line: info.lines - spans, values: record };
+  });
 }

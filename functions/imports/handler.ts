@@ -2,6 +2,7 @@ import '../shared/aws/platform.js';
 import * as z from 'zod';
 import { Refusal, notFound } from '../../domain/errors.js';
 import { type HttpEvent, httpHandler, json } from '../shared/http.js';
+import { decodeCsv } from './csv.js';
 import { importCaregivers, importEnterprises } from './importers.js';
 
 const Kind = z.enum(['enterprises', 'caregivers']);
@@ -9,8 +10,7 @@ const Kind = z.enum(['enterprises', 'caregivers']);
 function csvText(event: HttpEvent): string {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^text\/csv\b/i.test(contentType)) throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the file as text/csv (UTF-8)', 'content-type');
-  const body = event.body ?? '';
-  return event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  return decodeCsv(event.body ?? '', event.isBase64Encoded);
 }
 
 export const handler = httpHandler('imports', {

@@ -7,10 +7,11 @@ import type { Principal } from '../../domain/principal.js';
 import { CreateCaregiverRequest, CreateEnterpriseRequest } from '../../domain/registry-requests.js';
 import { cityDate } from '../../domain/time.js';
 import { caregiverIdByResidentId, createCaregiver } from '../registry/caregivers.js';
-import { createEnterprise, enterpriseIdByCreditCode } from '../registry/enterprises.js';
+import { createEnterprise, enterpriseIdByCreditCode, updateEnterprise } from '../registry/enterprises.js';
+import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { getCaregiver } from '../shared/registry-store.js';
+import { getCaregiver, getEnterprise } from '../shared/registry-store.js';
 import type { ImportResult } from '../views.js';
 import { type CsvRow, parseCsv } from './csv.js';
 
@@ -38,10 +39,24 @@ function zodErrors(line: number, error: z.ZodError, columns: Record<string, stri
   });
 }
 
+/** A row that could not be written is reported on its line; only a real fault stops the import. */
 const refusalError = (line: number, error: unknown, fallbackField: string): RowError => {
   if (error instanceof Refusal) return { line, field: error.field ?? fallbackField, message: error.message };
+  if (isConditionFailed(error) || isTransactionCancelled(error)) {
+    return { line, field: fallbackField, message: 'the record changed while importing; import the file again' };
+  }
   throw error;
 };
+
+/** Rows written at once: enough to finish a full file in seconds, few enough not to throttle the table. */
+const CONCURRENCY = 8;
+
+async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
 
 const finish = (imported: number, skipped: number, errors: RowError[]): Result => ({
   imported,
@@ -84,18 +99,28 @@ export async function importEnterprises(p: Platform, text: string, principal: Pr
   }
   let imported = 0;
   let skipped = 0;
-  for (const { line, request } of companies.values()) {
-    if (await enterpriseIdByCreditCode(p, request.creditCode)) {
-      skipped++;
-      continue;
-    }
+  await inParallel([...companies.values()], async ({ line, request }) => {
     try {
-      await createEnterprise(p, request, `${principal.role}:${principal.orgId}`);
+      const existingId = await enterpriseIdByCreditCode(p, request.creditCode);
+      if (!existingId) {
+        await createEnterprise(p, request, `${principal.role}:${principal.orgId}`);
+        imported++;
+        return;
+      }
+      // Known already: only sites it lacks are added, so a corrected row takes effect and a repeat changes nothing.
+      const existing = await getEnterprise(p, existingId);
+      const have = new Set(existing?.sites.map((s) => s.name));
+      const missing = request.sites.filter((s) => !have.has(s.name));
+      if (!existing || missing.length === 0) {
+        skipped++;
+        return;
+      }
+      await updateEnterprise(p, existingId, { sites: [...existing.sites.map((s) => ({ name: s.name, ...s.location })), ...missing] }, principal);
       imported++;
     } catch (error) {
       errors.push(refusalError(line, error, 'creditCode'));
     }
-  }
+  });
   return finish(imported, skipped, errors);
 }
 
@@ -172,37 +197,44 @@ export async function importCaregivers(p: Platform, text: string, principal: Pri
 
   let imported = 0;
   let skipped = 0;
-  for (const [residentId, { line, request }] of people) {
+  const employers = new Map(
+    (await Promise.all([...new Set([...people.values()].map((x) => x.request.enterpriseId))].map((id) => getEnterprise(p, id))))
+      .filter((e) => e !== undefined)
+      .map((e) => [e.id, e] as const),
+  );
+  await inParallel([...people], async ([residentId, { line, request }]) => {
     try {
       const existingId = await caregiverIdByResidentId(p, residentId);
       if (!existingId) {
-        await createCaregiver(p, request, principal);
+        await createCaregiver(p, request, principal, employers.get(request.enterpriseId));
         imported++;
-        continue;
+        return;
       }
       const existing = await getCaregiver(p, existingId);
       if (!existing || existing.enterpriseId !== request.enterpriseId) {
         errors.push({ line, field: 'residentId', message: 'residentId: this person is registered with another company' });
-        continue;
+        return;
       }
       const held = new Set(existing.certificates.map((c) => `${c.type}#${c.number}`));
       const added = request.certificates.filter((c) => !held.has(`${c.type}#${c.number}`));
       if (added.length === 0) {
         skipped++;
-        continue;
+        return;
       }
       await p.db.send(
         new UpdateCommand({
           TableName: p.config.tableName,
           Key: keys.caregiver(existingId),
           UpdateExpression: 'SET certificates = list_append(certificates, :added)',
-          ExpressionAttributeValues: { ':added': added },
+          // Only onto the list as read: two imports at once cannot both append.
+          ConditionExpression: 'size(certificates) = :held',
+          ExpressionAttributeValues: { ':added': added, ':held': existing.certificates.length },
         }),
       );
       imported++;
     } catch (error) {
       errors.push(refusalError(line, error, 'residentId'));
     }
-  }
+  });
   return finish(imported, skipped, errors);
 }

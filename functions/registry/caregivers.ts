@@ -1,11 +1,11 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { fromInput } from '../../domain/crs.js';
-import { badRequest, conflict, notFound } from '../../domain/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
-import { type CreateCaregiverRequest, type CaregiverListItem, type UpdateCaregiverRequest, planCaregiver } from '../../domain/registry-requests.js';
-import { type Caregiver, CaregiverSchema, maskName } from '../../domain/registry.js';
-import { isTransactionCancelled } from '../shared/errors.js';
+import { type CreateCaregiverRequest, type CaregiverListItem, type UpdateCaregiverRequest, assertInCity, planCaregiver } from '../../domain/registry-requests.js';
+import { type Caregiver, CaregiverSchema, type Enterprise, maskName } from '../../domain/registry.js';
+import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { geo, keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
@@ -19,9 +19,15 @@ import { assertMayManage } from './enterprises.js';
  * number in one transaction: the same person cannot be registered twice, and
  * a refusal writes nothing.
  */
-export async function createCaregiver(p: Platform, request: CreateCaregiverRequest, principal: Principal): Promise<Caregiver> {
+export async function createCaregiver(
+  p: Platform,
+  request: CreateCaregiverRequest,
+  principal: Principal,
+  /** The employer as already read (imports read it once per file). */
+  known?: Enterprise,
+): Promise<Caregiver> {
   assertMayManage(principal, request.enterpriseId, 'enterpriseId');
-  const enterprise = await getEnterprise(p, request.enterpriseId);
+  const enterprise = known?.id === request.enterpriseId ? known : await getEnterprise(p, request.enterpriseId);
   if (!enterprise) throw notFound('ENTERPRISE_NOT_FOUND', `no company ${request.enterpriseId}`, 'enterpriseId');
   if (enterprise.status === 'revoked') throw conflict('ENTERPRISE_REVOKED', 'the company’s registration is revoked', 'enterpriseId');
   const { caregiver, residentId } = planCaregiver(request, { id: p.newId(), code: p.newPublicCode(), now: p.clock.now() });
@@ -45,6 +51,7 @@ export async function createCaregiver(p: Platform, request: CreateCaregiverReque
     if (isTransactionCancelled(error) && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
       throw conflict('CAREGIVER_ALREADY_REGISTERED', 'a caregiver with this resident ID number is already registered', 'residentId');
     }
+    if (cancelledOnlyByConflict(error)) throw conflict('CONCURRENT_CHANGE', 'the same person is being registered at this moment; try again', 'residentId');
     throw error;
   }
   return caregiver;
@@ -91,7 +98,11 @@ export async function readCaregiver(p: Platform, principal: Principal, id: strin
 
 export async function updateCaregiver(p: Platform, principal: Principal, id: string, request: UpdateCaregiverRequest): Promise<Caregiver> {
   const caregiver = await readCaregiver(p, principal, id);
-  const location = request.home ? fromInput(request.home) : undefined;
+  // A suspension is the bureau's decision: a company can neither impose nor lift it.
+  if (principal.role === 'enterprise' && request.status !== undefined && (request.status === 'suspended' || caregiver.status === 'suspended')) {
+    throw forbidden('BUREAU_ONLY_FIELD', 'only the bureau suspends a caregiver or lifts a suspension', 'status');
+  }
+  const location = request.home ? assertInCity(fromInput(request.home), 'home') : undefined;
   const update = setFields({
     name: request.name,
     phone: request.phone,

@@ -1,12 +1,12 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { nearestCommunity } from '../../domain/city.js';
+import { MAX_COMMUNITY_KM, nearestCommunity } from '../../domain/city.js';
 import { fromInput } from '../../domain/crs.js';
-import { conflict, notFound } from '../../domain/errors.js';
-import type { Location } from '../../domain/geo.js';
+import { badRequest, conflict, notFound } from '../../domain/errors.js';
+import { type Location, distanceKm } from '../../domain/geo.js';
 import type { Principal } from '../../domain/principal.js';
-import { type CreateElderRequest, type UpdateElderRequest, planElder } from '../../domain/registry-requests.js';
+import { type CreateElderRequest, type UpdateElderRequest, assertInCity, planElder } from '../../domain/registry-requests.js';
 import { type Elder, type MaskedElder, maskElder } from '../../domain/registry.js';
-import { isTransactionCancelled } from '../shared/errors.js';
+import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
@@ -17,6 +17,9 @@ async function resolveCommunity(p: Platform, location: Location, communityId: st
   if (communityId) {
     const community = await getCommunity(p, communityId);
     if (!community) throw notFound('COMMUNITY_NOT_FOUND', `no community ${communityId}`, 'communityId');
+    if (distanceKm(location, community.location) > MAX_COMMUNITY_KM) {
+      throw badRequest('COMMUNITY_FAR_AWAY', `communityId: ${communityId} is more than ${MAX_COMMUNITY_KM} km from the location`, 'communityId');
+    }
     return community;
   }
   const community = nearestCommunity(location, await listCommunities(p));
@@ -30,7 +33,7 @@ async function resolveCommunity(p: Platform, location: Location, communityId: st
  * refused, naming the field.
  */
 export async function createElder(p: Platform, request: CreateElderRequest, centerId: string): Promise<Elder> {
-  const location = fromInput(request.location);
+  const location = assertInCity(fromInput(request.location), 'location');
   const community = await resolveCommunity(p, location, request.communityId);
   const { elder, residentId } = planElder(request, {
     id: p.newId(),
@@ -56,6 +59,7 @@ export async function createElder(p: Platform, request: CreateElderRequest, cent
       const where = Item?.centerId === centerId ? 'by your centre' : 'by another centre';
       throw conflict('ELDER_ALREADY_REGISTERED', `an elder with this resident ID number is already registered ${where}`, 'residentId');
     }
+    if (cancelledOnlyByConflict(error)) throw conflict('CONCURRENT_CHANGE', 'the same person is being registered at this moment; try again', 'residentId');
     throw error;
   }
   return elder;
@@ -72,7 +76,7 @@ export async function readElder(p: Platform, principal: Principal, id: string): 
 export async function updateElder(p: Platform, centerId: string, id: string, request: UpdateElderRequest): Promise<Elder> {
   const elder = await getElder(p, id);
   if (!elder || elder.centerId !== centerId) throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
-  const location = request.location ? fromInput(request.location) : undefined;
+  const location = request.location ? assertInCity(fromInput(request.location), 'location') : undefined;
   const community = location || request.communityId ? await resolveCommunity(p, location ?? elder.location, request.communityId) : undefined;
   const update = setFields({
     name: request.name,

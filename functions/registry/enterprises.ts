@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { conflict, forbidden, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
@@ -8,18 +8,19 @@ import {
   type EnterpriseTransition,
   type EnterpriseView,
   type UpdateEnterpriseRequest,
+  assertInCity,
   planEnterprise,
   transitionEnterprise,
 } from '../../domain/registry-requests.js';
 import { type Enterprise, type EnterpriseAudit, EnterpriseAuditSchema, type EnterpriseStatus, EnterpriseSchema } from '../../domain/registry.js';
 import { fromInput } from '../../domain/crs.js';
 import { toCityTime } from '../../domain/time.js';
-import { isTransactionCancelled } from '../shared/errors.js';
+import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getEnterprise, registryItems } from '../shared/registry-store.js';
-import { parseItem, queryAll } from '../shared/store.js';
+import { getItem, parseItem } from '../shared/store.js';
 import { setFields } from '../shared/update.js';
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.orgId}`;
@@ -50,7 +51,8 @@ export async function createEnterprise(p: Platform, request: CreateEnterpriseReq
     if (reasons[1] === 'ConditionalCheckFailed') {
       throw conflict('CREDIT_CODE_TAKEN', `a company with credit code ${enterprise.creditCode} is already registered`, 'creditCode');
     }
-    throw error; // a public-code collision (1 in 2^50) or a conflict: the caller retries
+    if (cancelledOnlyByConflict(error)) throw conflict('CONCURRENT_CHANGE', 'the same company is being registered at this moment; try again', 'creditCode');
+    throw error; // a public-code collision (1 in 2^50)
   }
   return enterprise;
 }
@@ -68,14 +70,26 @@ export function assertMayManage(principal: Principal, enterpriseId: string, fiel
   }
 }
 
+/** How many of the latest audit entries a company's view carries. */
+export const HISTORY_SHOWN = 50;
+
 export async function readEnterpriseView(p: Platform, id: string): Promise<z.infer<typeof EnterpriseView>> {
-  const items = await queryAll(p, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': keys.enterprise(id).PK }, ConsistentRead: true });
-  const item = items.find((i) => i.SK === 'ENTERPRISE');
-  if (!item) throw notFound('ENTERPRISE_NOT_FOUND', `no company ${id}`, 'id');
-  return {
-    ...parseItem(EnterpriseSchema, item),
-    history: items.filter((i) => String(i.SK).startsWith('AUDIT#')).map((i) => parseItem(EnterpriseAuditSchema, i)),
-  };
+  const [enterprise, audit] = await Promise.all([
+    getItem(p, EnterpriseSchema, keys.enterprise(id), true),
+    p.db.send(
+      new QueryCommand({
+        TableName: p.config.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+        ExpressionAttributeValues: { ':pk': keys.enterprise(id).PK, ':audit': 'AUDIT#' },
+        ScanIndexForward: false,
+        Limit: HISTORY_SHOWN,
+        ConsistentRead: true,
+      }),
+    ),
+  ]);
+  if (!enterprise) throw notFound('ENTERPRISE_NOT_FOUND', `no company ${id}`, 'id');
+  // Oldest first, as a history reads.
+  return { ...enterprise, history: (audit.Items ?? []).map((i) => parseItem(EnterpriseAuditSchema, i)).reverse() };
 }
 
 export async function listEnterprises(p: Platform, status: z.infer<typeof EnterpriseStatus> | undefined, page: z.infer<typeof PageQuery>) {
@@ -139,12 +153,20 @@ export async function updateEnterprise(p: Platform, id: string, request: UpdateE
     ...(request.licenceNumber !== undefined ? { licenceNumber: request.licenceNumber } : {}),
     ...(request.licenceValidUntil !== undefined ? { licenceValidUntil: request.licenceValidUntil } : {}),
     ...(request.services !== undefined ? { services: [...new Set(request.services)] } : {}),
-    ...(request.sites !== undefined ? { sites: request.sites.map((s) => ({ name: s.name, location: fromInput(s) })) } : {}),
+    ...(request.sites !== undefined ? { sites: request.sites.map((s, i) => ({ name: s.name, location: assertInCity(fromInput(s), `sites.${i}`) })) } : {}),
   };
   const update = setFields(changes);
   if (update.fields.length === 0) return readEnterpriseView(p, id);
   const now = p.clock.now();
-  const audit: EnterpriseAudit = { at: toCityTime(now), action: 'updated', from: enterprise.status, to: enterprise.status, reason: `changed ${update.fields.join(', ')}`, actor: actorOf(principal) };
+  const audit: EnterpriseAudit = {
+    at: toCityTime(now),
+    action: 'updated',
+    from: enterprise.status,
+    to: enterprise.status,
+    reason: `changed ${update.fields.join(', ')}`,
+    actor: actorOf(principal),
+    changes: Object.fromEntries(update.fields.map((f) => [f, { from: enterprise[f as keyof Enterprise], to: changes[f as keyof Enterprise] }])),
+  };
   await p.db.send(
     new TransactWriteCommand({
       TransactItems: [

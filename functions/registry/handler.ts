@@ -14,6 +14,7 @@ import {
 } from '../../domain/registry-requests.js';
 import { type RouteContext, type RouteImpl, httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { PageQuery } from '../shared/pagination.js';
+import { toCaregiverView } from '../views.js';
 import { listCenters, listCommunities, listEldersOfCenter, listStreets } from '../shared/registry-store.js';
 import { createCaregiver, listCaregivers, readCaregiver, updateCaregiver } from './caregivers.js';
 import { createElder, readElder, updateElder } from './elders.js';
@@ -84,9 +85,9 @@ export const handler = httpHandler('registry', {
     const params = parseWith(PageQuery.extend({ enterpriseId: Id.optional() }), query(ctx));
     return json(200, await listCaregivers(ctx.platform, ctx.principal!, params.enterpriseId, params));
   },
-  'GET /caregivers/{id}': async (ctx) => json(200, await readCaregiver(ctx.platform, ctx.principal!, idParam(ctx))),
+  'GET /caregivers/{id}': async (ctx) => json(200, toCaregiverView(await readCaregiver(ctx.platform, ctx.principal!, idParam(ctx)))),
   'PATCH /caregivers/{id}': async (ctx) => {
     const request = parseWith(UpdateCaregiverRequest, jsonBody(ctx.event));
-    return json(200, await updateCaregiver(ctx.platform, ctx.principal!, idParam(ctx), request));
+    return json(200, toCaregiverView(await updateCaregiver(ctx.platform, ctx.principal!, idParam(ctx), request)));
   },
 });

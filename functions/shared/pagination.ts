@@ -11,33 +11,50 @@ export const PageQuery = z.object({
 /** Opaque to clients: the last key of the page, base64url JSON. */
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-function decodeCursor(cursor: string, keyNames: readonly string[]): Record<string, unknown> {
+const badCursor = () => badRequest('INVALID_FIELD', 'cursor: not a cursor this list gave out', 'cursor');
+
+/** The cursor's key, only if it has exactly this list's key attributes and lies in this list's partition. */
+function decodeCursor(cursor: string, keyNames: readonly string[], partition: Record<string, unknown>): Record<string, unknown> {
+  let key: unknown;
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof key === 'object' && key !== null && keyNames.every((k) => typeof (key as Record<string, unknown>)[k] === 'string')) {
-      return key as Record<string, unknown>;
-    }
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the refusal
+    throw badCursor();
   }
-  throw badRequest('INVALID_FIELD', 'cursor: not a cursor this list gave out', 'cursor');
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw badCursor();
+  const record = key as Record<string, unknown>;
+  const shape = Object.keys(record).sort().join() === [...keyNames].sort().join();
+  const filled = keyNames.every((k) => typeof record[k] === 'string' && (record[k] as string).length > 0);
+  const samePartition = Object.entries(partition).every(([k, v]) => record[k] === v);
+  if (!shape || !filled || !samePartition) throw badCursor();
+  return record;
 }
 
 /** One page of a Query, as `{items, nextCursor}`. */
 export async function queryPage(
   p: Platform,
-  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'> & { ExpressionAttributeValues: Record<string, unknown> },
   page: z.infer<typeof PageQuery>,
   keyNames: readonly string[],
 ): Promise<{ items: Record<string, unknown>[]; nextCursor: string | null }> {
-  const result = await p.db.send(
-    new QueryCommand({
-      ...input,
-      TableName: p.config.tableName,
-      Limit: page.limit,
-      ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, keyNames) } : {}),
-    }),
-  );
+  // The partition the query reads: a cursor from any other list is refused.
+  const partitionAttribute = keyNames.find((k) => input.KeyConditionExpression?.startsWith(`${k} = `));
+  const partition = partitionAttribute ? { [partitionAttribute]: input.ExpressionAttributeValues[':pk'] } : {};
+  let result;
+  try {
+    result = await p.db.send(
+      new QueryCommand({
+        ...input,
+        TableName: p.config.tableName,
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, keyNames, partition) } : {}),
+      }),
+    );
+  } catch (error) {
+    // A well-formed cursor can still lie outside the key condition (another status): the caller's mistake.
+    if (page.cursor && error instanceof Error && error.name === 'ValidationException') throw badCursor();
+    throw error;
+  }
   return { items: result.Items ?? [], nextCursor: result.LastEvaluatedKey ? encodeCursor(result.LastEvaluatedKey) : null };
 }
 

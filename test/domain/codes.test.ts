@@ -50,8 +50,8 @@ describe('GB 11643-1999 resident ID number', () => {
     if (!result.ok) expect(result.reason).toMatch(reason);
   });
 
-  it('masks all but the region prefix and last four', () => {
-    expect(maskResidentId('11010519491231002X')).toBe('110***********002X');
+  it('masks all but the province and the last two', () => {
+    expect(maskResidentId('11010519491231002X')).toBe('11**************2X');
   });
 });
 

@@ -167,7 +167,10 @@ describe('caregivers', () => {
     expect(code).toMatch(/^[A-Z0-9]{10}$/);
     const detail = await (await http.get(`/caregivers/${id}`, token)).text();
     expect(detail).not.toContain(body.residentId);
-    expect(JSON.parse(detail)).toMatchObject({ residentIdMasked: `${body.residentId.slice(0, 3)}***********${body.residentId.slice(-4)}`, birthDate: '1980-01-01', phone: body.phone });
+    const shown = JSON.parse(detail) as Record<string, unknown>;
+    expect(shown).toMatchObject({ residentIdMasked: `${body.residentId.slice(0, 2)}**************${body.residentId.slice(-2)}`, birthYear: 1980, phone: body.phone });
+    // Not even the birth date: with it, the masked number could be rebuilt.
+    expect(shown.birthDate).toBeUndefined();
     const { Items = [] } = await local.platform.db.send(new ScanCommand({ TableName: local.platform.config.tableName }));
     expect(JSON.stringify(Items)).not.toContain(body.residentId);
     const list = (await (await http.get(`/caregivers?enterpriseId=${company.id}`, bureau)).json()) as { items: Array<Record<string, unknown>> };
@@ -322,5 +325,86 @@ describe('CSV import', () => {
     expect((await errorOf(missing)).field).toBe('licenceNumber');
     const company = await http.token('enterprise', (await createCompany()).id);
     expect((await post('enterprises', csv(['name']), company)).status).toBe(403);
+  });
+});
+
+describe('review: edges that must not slip', () => {
+  it('refuses a cursor from another list, and one outside the status asked for', async () => {
+    const licensed = (await (await http.get('/enterprises?status=licensed&limit=1', bureau)).json()) as { nextCursor: string };
+    expect((await http.get(`/enterprises?status=registered&cursor=${licensed.nextCursor}`, bureau)).status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ PK: 'ELDER#x', SK: 'ELDER', GSI1PK: 'CENTER#ctr-binhe-hub#ELDERS', GSI1SK: 'ELDER#x' })).toString('base64url');
+    const center = await http.token('center', 'ctr-xinhua-hub');
+    const res = await http.get(`/elders?cursor=${forged}`, center);
+    expect(res.status).toBe(400);
+    expect((await errorOf(res)).field).toBe('cursor');
+  });
+
+  it('keeps a suspension the bureau’s: a company can neither lift nor impose it', async () => {
+    const company = await createCompany();
+    const token = await http.token('enterprise', company.id);
+    const { id } = (await (await http.post('/caregivers', caregiverBody(company.id), token)).json()) as { id: string };
+    const patch = (who: string, body: unknown) => fetch(`${http.url}/caregivers/${id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    expect((await patch(token, { status: 'suspended' })).status).toBe(403);
+    expect((await patch(bureau, { status: 'suspended' })).status).toBe(200);
+    const lift = await patch(token, { status: 'active' });
+    expect(lift.status).toBe(403);
+    expect((await errorOf(lift)).field).toBe('status');
+    expect((await patch(token, { maxVisitsPerDay: 5 })).status).toBe(200);
+  });
+
+  it('refuses under-age caregivers and places outside the city', async () => {
+    const company = await createCompany();
+    const child = await http.post('/caregivers', caregiverBody(company.id, { residentId: residentId('20150601') }), bureau);
+    expect(child.status).toBe(400);
+    expect(await errorOf(child)).toMatchObject({ code: 'UNDER_AGE', field: 'residentId' });
+    const swapped = await http.post('/caregivers', caregiverBody(company.id, { home: { lat: 106.8, lon: 39.6 } }), bureau);
+    expect(swapped.status).toBe(400);
+    const nowhere = await http.post('/elders', {
+      name: '张建华', address: '不知道哪里', location: { lat: 0, lon: 0 }, careLevel: 'mild',
+      consent: { givenBy: '张建华', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, await http.token('center', 'ctr-xinhua-hub'));
+    expect(nowhere.status).toBe(400);
+    expect(await errorOf(nowhere)).toMatchObject({ code: 'OUTSIDE_CITY', field: 'location' });
+  });
+
+  it('records what a change changed', async () => {
+    const company = await createCompany();
+    const patch = await fetch(`${http.url}/enterprises/${company.id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${bureau}`, 'content-type': 'application/json' }, body: JSON.stringify({ licenceValidUntil: '2031-12-31' }),
+    });
+    const view = (await patch.json()) as { history: Array<{ action: string; changes?: Record<string, { from: unknown; to: unknown }> }> };
+    expect(view.history.at(-1)).toMatchObject({ action: 'updated', changes: { licenceValidUntil: { from: '2029-12-31', to: '2031-12-31' } } });
+  });
+});
+
+describe('review: CSV files as people make them', () => {
+  const post = (kind: string, body: string | Buffer, type = 'text/csv') =>
+    fetch(`${http.url}/import/${kind}`, { method: 'POST', headers: { authorization: `Bearer ${bureau}`, 'content-type': type }, body });
+  const header = 'name,creditCode,licenceNumber,licenceValidUntil,services,siteName,siteLat,siteLon';
+
+  it('counts lines as the file shows them, quoted line breaks included', async () => {
+    const text = [header, `"乌海市引号""测试""家政有限公司",${creditCode()},WH-1,2029-12-31,cleaning,"总部\r\n二楼",39.67,106.81`, `坏行,123,WH-2,2029-12-31,cleaning,总部,39.6,106.8`].join('\r\n');
+    const result = (await (await post('enterprises', text)).json()) as { imported: number; errors: Array<{ line: number; field: string }> };
+    expect(result.imported).toBe(1);
+    expect(result.errors.map((e) => [e.line, e.field])).toEqual([[4, 'creditCode']]);
+  });
+
+  it('adds a corrected site on re-import, and refuses what is not UTF-8 or has no usable header', async () => {
+    const code = creditCode();
+    const bad = [header, `乌海市修正测试家政有限公司,${code},WH-3,2029-12-31,cleaning,总部,39.67,106.81`, `乌海市修正测试家政有限公司,${code},WH-3,2029-12-31,cleaning,分部,,106.81`].join('\n');
+    expect(((await (await post('enterprises', bad)).json()) as { errors: unknown[] }).errors).toHaveLength(1);
+    const fixed = bad.replace('分部,,106.81', '分部,39.66,106.80');
+    expect(await (await post('enterprises', fixed)).json()).toMatchObject({ imported: 1, skipped: 0, errors: [] });
+    expect(await (await post('enterprises', fixed)).json()).toMatchObject({ imported: 0, skipped: 1 });
+
+    const gbk = Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xce, 0xda, 0xba, 0xa3]); // "name\n乌海" in GBK
+    const notUtf8 = await post('enterprises', gbk);
+    expect(notUtf8.status).toBe(415);
+    expect((await errorOf(notUtf8)).code).toBe('NOT_UTF8');
+    const headerOnly = await post('enterprises', 'name,creditCode\n');
+    expect(headerOnly.status).toBe(400);
+    expect((await errorOf(headerOnly)).field).toBe('licenceNumber');
   });
 });

@@ -41,7 +41,7 @@ function caregiver(id: string, code: string, enterpriseId: string, overrides: Pa
     enterpriseId,
     name: '王秀兰',
     phone: '13947301234',
-    residentIdMasked: '150***********5421',
+    residentIdMasked: '15**************21',
     birthDate: '1979-08-23',
     gender: 'female',
     languages: ['mandarin', 'mongolian'],

@@ -22,7 +22,7 @@ export const aCaregiver = (over: Partial<Caregiver> = {}): Caregiver => ({
   enterpriseId: 'ent-a',
   name: '赵丽娟',
   phone: '13704732000',
-  residentIdMasked: '150***********0021',
+  residentIdMasked: '15**************21',
   birthDate: '1980-01-01',
   gender: 'female',
   languages: ['mandarin'],
