@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { ServiceCode, findService, type Service } from './catalog.js';
 import { Refusal, badRequest, notFound } from './errors.js';
 import { Id, type Elder } from './registry.js';
+import { ScoreSchema } from './ranking.js';
 import { addMinutes, toCityTime } from './time.js';
 
 export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
@@ -60,6 +61,10 @@ export const OfferSchema = z.object({
   travelMinutes: z.number(),
   sentAt: OffsetDateTime,
   expiresAt: OffsetDateTime,
+  /** Place in its wave's ranking, 1 = best. */
+  rank: z.number().int().min(1).optional(),
+  /** Why this caregiver was asked: the ranking's breakdown (shown to the bureau). */
+  score: ScoreSchema.optional(),
 });
 export type Offer = z.infer<typeof OfferSchema>;
 

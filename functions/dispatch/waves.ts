@@ -1,12 +1,13 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeExclusions, selectCandidates, waveSize } from '../../domain/dispatch.js';
-import { addSeconds, toCityTime } from '../../domain/time.js';
+import { rankCandidates } from '../../domain/ranking.js';
+import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
 import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { caregiversNear, getElder } from '../shared/registry-store.js';
+import { caregiversNear, getElder, readServedBefore } from '../shared/registry-store.js';
 import { outboxPut, type TransactItem } from '../shared/store.js';
 import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
 import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
@@ -64,12 +65,18 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const elder = await getElder(p, visit.elderId);
   if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
   const pool = await caregiversNear(p, elder.location);
-  const selection = selectCandidates({
-    visit,
+  const [schedules, servedBefore] = await Promise.all([
+    readSchedules(p, pool.map((c) => c.caregiver.id), visitDates(visit)),
+    readServedBefore(p, elder.id),
+  ]);
+  const selection = selectCandidates({ visit, elder, pool, schedules, alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)) });
+  const ranked = rankCandidates({
+    candidates: selection.ranked,
+    caregivers: new Map(pool.map((c) => [c.caregiver.id, c.caregiver])),
     elder,
-    pool,
-    schedules: await readSchedules(p, pool.map((c) => c.caregiver.id), visitDates(visit)),
-    alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)),
+    servedBefore,
+    schedules,
+    visitDate: cityDate(new Date(visit.latestStart)),
   });
   const now = p.clock.now();
   const at = toCityTime(now);
@@ -77,7 +84,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const latestStart = new Date(visit.latestStart);
   // Nobody can start a visit whose window has closed: stop asking.
   const windowClosed = now >= latestStart;
-  const chosen = windowClosed ? [] : selection.ranked.slice(0, waveSize(visit.urgency));
+  const chosen = windowClosed ? [] : ranked.slice(0, waveSize(visit.urgency));
 
   if (chosen.length === 0) {
     const reason = windowClosed
@@ -114,7 +121,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const historyId = p.newId();
   await transact(p, [
     visitUpdate(p, record, '#status = :status, wave = :wave', { ':status': 'OFFERED' satisfies VisitStatus, ':wave': wave }),
-    ...chosen.map((candidate): TransactItem => ({
+    ...chosen.map((candidate, index): TransactItem => ({
       Put: {
         TableName: p.config.tableName,
         Item: visitItems.offer({
@@ -124,6 +131,8 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
           status: 'PENDING',
           wave,
           travelMinutes: candidate.travelMinutes,
+          rank: index + 1,
+          score: candidate.score,
           sentAt: at,
           expiresAt: toCityTime(expiresAt),
         }),

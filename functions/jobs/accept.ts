@@ -108,6 +108,14 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
             },
             booking,
             outboxPut(p, event),
+            {
+              Update: {
+                TableName: p.config.tableName,
+                Key: keys.served(visit.elderId, offer.caregiverId),
+                UpdateExpression: 'ADD visits :one SET lastVisitId = :visit, entity = :entity',
+                ExpressionAttributeValues: { ':one': 1, ':visit': visit.id, ':entity': 'Served' },
+              },
+            },
           ],
         }),
       );

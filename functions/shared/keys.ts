@@ -16,6 +16,7 @@ import { CITY_CODE } from '../../domain/principal.js';
  *   whose is a public code / credit code / resident ID   GetItem keys.{publicCode,creditCode,residentId}
  *   caregivers near a location                           Query GEO, 9 cells (geo.cellsAround)
  *   their accepted visits on the visit's date            BatchGet keys.caregiverDay(id, date)
+ *   who has served an elder before                       Query PK = ELDER#id, SK begins_with SERVED#
  *   a visit with its offers and history                  Query PK = VISIT#id
  *   a caregiver link                                     GetItem keys.link(sha256(token))
  */
@@ -34,6 +35,8 @@ export const keys = {
   seed: (name: string) => ({ PK: `SEED#${name}`, SK: 'SEED' }),
   /** A caregiver's accepted visits on one city date (busy intervals, daily cap). */
   caregiverDay: (caregiverId: string, date: string) => ({ PK: `CAREGIVER#${caregiverId}`, SK: `DAY#${date}` }),
+  /** How often a caregiver has served an elder (continuity in ranking). */
+  served: (elderId: string, caregiverId: string) => ({ PK: `ELDER#${elderId}`, SK: `SERVED#${caregiverId}` }),
   enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
   /** Uniqueness and lookup: one item per public code, credit code and (keyed-hashed) resident ID. */
   publicCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),

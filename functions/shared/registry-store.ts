@@ -103,3 +103,12 @@ export async function caregiversNear(p: Platform, location: Location) {
   );
   return caregivers.map((caregiver) => ({ caregiver, enterprise: enterprises.get(caregiver.enterpriseId) }));
 }
+
+/** How many visits each caregiver has accepted for this elder: one Query of the elder's partition. */
+export async function readServedBefore(p: Platform, elderId: string): Promise<Map<string, number>> {
+  const items = await queryAll(p, {
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :served)',
+    ExpressionAttributeValues: { ':pk': keys.elder(elderId).PK, ':served': 'SERVED#' },
+  });
+  return new Map(items.map((i) => [String(i.SK).slice('SERVED#'.length), Number(i.visits ?? 0)]));
+}

@@ -56,10 +56,11 @@ export const getVisit = (p: Platform, id: string) => getItem(p, VisitSchema, key
 export const getOffer = (p: Platform, visitId: string, caregiverId: string) =>
   getItem(p, StoredOffer, keys.offer(visitId, caregiverId), true);
 
-export function toView(record: VisitRecord): VisitView {
+/** The visit as the API shows it; the ranking's breakdown only to those who oversee dispatch. */
+export function toView(record: VisitRecord, options: { withScores?: boolean } = {}): VisitView {
   const offers: Offer[] = record.offers
-    .map((offer) => OfferSchema.parse(offer))
-    .sort((a, b) => a.wave - b.wave || a.sentAt.localeCompare(b.sentAt) || a.caregiverId.localeCompare(b.caregiverId));
+    .map(({ score, ...offer }) => OfferSchema.parse(options.withScores && score ? { ...offer, score } : offer))
+    .sort((a, b) => a.wave - b.wave || (a.rank ?? 0) - (b.rank ?? 0) || a.caregiverId.localeCompare(b.caregiverId));
   const { expiredWave: _bookkeeping, ...visit } = record.visit;
   return { ...visit, offers, history: record.history };
 }

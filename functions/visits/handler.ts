@@ -30,6 +30,6 @@ export const handler = httpHandler('visits', {
     if (!record || (principal!.role === 'center' && record.visit.centerId !== principal!.orgId)) {
       throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
     }
-    return json(200, toView(record));
+    return json(200, toView(record, { withScores: principal!.role === 'bureau' || principal!.role === 'admin' }));
   },
 });

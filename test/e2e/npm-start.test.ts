@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
-import { api, tokenOf, waitFor } from '../support/platform.js';
+import { api, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /** What `npm start` runs (package.json), started as its own process. */
 const START = ['--import', 'tsx', 'local/main.ts'];
@@ -73,7 +73,7 @@ describe('npm start', () => {
     expect(javaOn(started.dynamoPort)).not.toHaveLength(0);
     const http = api(started.url);
     const centre = await http.token('center', DEMO_ANCHOR.hubCenterId);
-    const day = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const day = workday(new Date(), 1);
     const created = await http.post(
       '/visits',
       { elderId: DEMO_ANCHOR.elderId, serviceCode: 'bathing', earliestStart: `${day}T11:00:00+08:00`, latestStart: `${day}T11:30:00+08:00` },

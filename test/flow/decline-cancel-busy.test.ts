@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../domain/visit.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+import { type Api, api, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 let local: LocalPlatform;
 let http: Api;
@@ -11,15 +11,15 @@ let bureau: string;
 
 interface Sms { to: string; text: string; visitId: string | null }
 
-const day = (n: number) => new Date(local.clock.now().getTime() + n * 86_400_000).toISOString().slice(0, 10);
+const day = (n: number) => workday(local.clock.now(), n);
 const visit = async (id: string) => (await (await http.get(`/visits/${id}`, center)).json()) as VisitView;
 const sms = async (visitId: string) => ((await (await http.get('/dev/sms')).json()) as { items: Sms[] }).items.filter((m) => m.visitId === visitId);
 const phoneOf = async (caregiverId: string) => ((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { phone: string }).phone;
 
-async function request(n: number, from = '09:00', to = '10:00') {
+async function request(n: number, from = '09:00', to = '10:00', elderId: string = DEMO_ANCHOR.elderId) {
   const res = await http.post(
     '/visits',
-    { elderId: DEMO_ANCHOR.elderId, serviceCode: 'bathing', earliestStart: `${day(n)}T${from}:00+08:00`, latestStart: `${day(n)}T${to}:00+08:00` },
+    { elderId, serviceCode: 'bathing', earliestStart: `${day(n)}T${from}:00+08:00`, latestStart: `${day(n)}T${to}:00+08:00` },
     center,
     { 'idempotency-key': crypto.randomUUID() },
   );
@@ -143,5 +143,36 @@ describe('the daily limit', () => {
     const later = await request(4, '15:00', '16:00');
     const v = await waitFor(async () => ((await visit(later)).status !== 'REQUESTED' ? visit(later) : undefined), 'dispatch');
     expect(v.offers.map((o) => o.caregiverId)).not.toContain(winner);
+  });
+});
+
+describe('ranking', () => {
+  it('shows the bureau why each caregiver was asked, and keeps it from the centre', async () => {
+    const id = await request(5);
+    await linksOf(id);
+    const forBureau = (await (await http.get(`/visits/${id}`, bureau)).json()) as VisitView;
+    expect(forBureau.offers.every((o) => o.score && o.score.total > 0 && 'travel' in o.score.components)).toBe(true);
+    const totals = forBureau.offers.map((o) => o.score!.total);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    expect((await visit(id)).offers.every((o) => o.score === undefined)).toBe(true);
+  });
+
+  it('asks the caregiver who served the elder before first', async () => {
+    // A new neighbour of the demo elder: nobody has served them yet.
+    const anchor = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as { location: { lat: number; lon: number } };
+    const created = await http.post('/elders', {
+      name: '李凤英', address: '乌海市海勃湾区新华街道新邻里8号', location: anchor.location, careLevel: 'mild',
+      consent: { givenBy: '李凤英', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, center);
+    const elderId = ((await created.json()) as { id: string }).id;
+    const first = await request(6, '09:00', '09:30', elderId);
+    const links = await linksOf(first);
+    const [previous, token] = [...links.entries()].at(-1)!; // the lowest-ranked of the wave
+    expect((await post(token, 'accept')).status).toBe(200);
+    const next = await request(7, '09:00', '10:00', elderId);
+    const offered = await waitFor(async () => ((await visit(next)).status !== 'REQUESTED' ? (await (await http.get(`/visits/${next}`, bureau)).json()) as VisitView : undefined), 'dispatch');
+    expect(offered.status, offered.unfilledReason).toBe('OFFERED');
+    expect(offered.offers[0]!.caregiverId, JSON.stringify(offered.offers.map((o) => [o.caregiverId, o.score]))).toBe(previous);
+    expect(offered.offers[0]!.score!.components.continuity).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import { localHandlers } from '../../local/handlers.js';
 import { lambdaContext } from '../../local/lambda-context.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+import { type Api, api, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 let local: LocalPlatform;
 let http: Api;
@@ -15,7 +15,7 @@ let center: string;
 
 interface Sms { to: string; text: string; visitId: string | null }
 
-const day = (n: number) => new Date(local.clock.now().getTime() + n * 86_400_000).toISOString().slice(0, 10);
+const day = (n: number) => workday(local.clock.now(), n);
 
 async function offeredVisit(n: number): Promise<VisitView> {
   const res = await http.post(

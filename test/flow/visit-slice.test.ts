@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VisitView } from '../../domain/visit.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { DEMO_ANCHOR, generateDemoCity } from '../../local/demo-city.js';
-import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor } from '../support/platform.js';
+import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 const SCALE = 0.05;
 const city = generateDemoCity({ scale: SCALE });
@@ -21,7 +21,7 @@ let bureauToken: string;
 
 /** Tomorrow 09:00–10:00 in the city, relative to the platform clock. */
 function window(daysAhead = 1) {
-  const day = new Date(local.clock.now().getTime() + daysAhead * 86_400_000).toISOString().slice(0, 10);
+  const day = workday(local.clock.now(), daysAhead);
   return { earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` };
 }
 

@@ -85,3 +85,18 @@ export async function quiesce(local: LocalPlatform, timeoutMs = 20_000): Promise
   }
   throw new Error('background work did not settle');
 }
+
+/**
+ * The n-th working day (Monday to Friday, city time) after `now`: seeded
+ * caregivers work Monday to Saturday, so visits on those days always find
+ * someone, whatever day the tests run.
+ */
+export function workday(now: Date, n: number): string {
+  let date = new Date(now.getTime() + 8 * 3_600_000);
+  for (let found = 0; found < n; ) {
+    date = new Date(date.getTime() + 86_400_000);
+    const weekday = date.getUTCDay();
+    if (weekday >= 1 && weekday <= 5) found++;
+  }
+  return date.toISOString().slice(0, 10);
+}

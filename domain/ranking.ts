@@ -1,0 +1,71 @@
+import * as z from 'zod';
+import type { Candidate, DaySchedule } from './dispatch.js';
+import type { TravelModel } from './geo.js';
+import { defaultTravelModel } from './geo.js';
+import type { Caregiver, Elder } from './registry.js';
+import { cityDate } from './time.js';
+
+/**
+ * Weights of the explainable score. Travel weighs most (the 15-minute promise),
+ * but a familiar face outweighs a few minutes more inside the circle; the
+ * elder's own wishes come next; fairness spreads work.
+ * Rating and credit weigh in once the evaluation archive exists; until then
+ * every caregiver gets the same neutral value, so it changes no order.
+ */
+export const RANKING_WEIGHTS = {
+  travel: 0.3,
+  continuity: 0.25,
+  preferred: 0.15,
+  language: 0.1,
+  rating: 0.1,
+  fairness: 0.1,
+} as const;
+export type ScoreComponent = keyof typeof RANKING_WEIGHTS;
+
+export const ScoreSchema = z.object({
+  total: z.number(),
+  /** Each component in 0…1, before weighting. */
+  components: z.record(z.enum(Object.keys(RANKING_WEIGHTS) as [ScoreComponent, ...ScoreComponent[]]), z.number()),
+});
+export type Score = z.infer<typeof ScoreSchema>;
+
+export type RankedCandidate = Candidate & { score: Score };
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Orders eligible candidates by their score, highest first; ties by travel
+ * time, then id, so the same input always gives the same order.
+ */
+export function rankCandidates(input: {
+  candidates: readonly Candidate[];
+  caregivers: ReadonlyMap<string, Caregiver>;
+  elder: Pick<Elder, 'preferences'>;
+  /** How many visits each caregiver has served this elder. */
+  servedBefore: ReadonlyMap<string, number>;
+  schedules: ReadonlyMap<string, DaySchedule>;
+  visitDate: string;
+  model?: TravelModel;
+}): RankedCandidate[] {
+  const model = input.model ?? defaultTravelModel;
+  const preferred = new Set(input.elder.preferences.preferredCaregivers);
+  const wanted = input.elder.preferences.languages;
+  const ranked = input.candidates.map((candidate): RankedCandidate => {
+    const caregiver = input.caregivers.get(candidate.caregiverId);
+    const today = (input.schedules.get(candidate.caregiverId)?.visits ?? []).filter((v) => cityDate(new Date(v.start)) === input.visitDate).length;
+    const components: Record<ScoreComponent, number> = {
+      travel: round(Math.max(0, 1 - candidate.travelMinutes / model.circleMinutes)),
+      continuity: (input.servedBefore.get(candidate.caregiverId) ?? 0) > 0 ? 1 : 0,
+      preferred: preferred.has(candidate.caregiverId) ? 1 : 0,
+      // No wish is no reason to prefer anyone.
+      language: wanted.length === 0 ? 0.5 : caregiver?.languages.some((l) => wanted.includes(l)) ? 1 : 0,
+      rating: 0.5,
+      fairness: caregiver ? round(1 - today / caregiver.maxVisitsPerDay) : 0,
+    };
+    const total = round((Object.keys(RANKING_WEIGHTS) as ScoreComponent[]).reduce((sum, k) => sum + RANKING_WEIGHTS[k] * components[k], 0));
+    return { ...candidate, score: { total, components } };
+  });
+  return ranked.sort(
+    (a, b) => b.score.total - a.score.total || a.travelMinutes - b.travelMinutes || a.caregiverId.localeCompare(b.caregiverId),
+  );
+}

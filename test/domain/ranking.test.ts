@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Candidate } from '../../domain/dispatch.js';
+import { RANKING_WEIGHTS, rankCandidates } from '../../domain/ranking.js';
+import { aCaregiver, anElder } from '../support/fixtures.js';
+
+const candidate = (caregiverId: string, travelMinutes: number): Candidate => ({ caregiverId, enterpriseId: 'ent-a', travelMinutes, earliestFeasibleStart: '2026-11-30T01:00:00.000Z' });
+const caregivers = new Map(['near', 'far', 'twin', 'mongol'].map((id) => [id, aCaregiver({ id, languages: id === 'mongol' ? ['mandarin', 'mongolian'] : ['mandarin'] })]));
+const rank = (over: Partial<Parameters<typeof rankCandidates>[0]> = {}) =>
+  rankCandidates({
+    candidates: [candidate('far', 12), candidate('near', 3), candidate('twin', 3), candidate('mongol', 8)],
+    caregivers,
+    elder: anElder(),
+    servedBefore: new Map(),
+    schedules: new Map(),
+    visitDate: '2026-11-30',
+    ...over,
+  });
+
+describe('rankCandidates', () => {
+  it('weights add up to one, and nearer ranks higher; ties break by id', () => {
+    expect(Object.values(RANKING_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 10);
+    expect(rank().map((c) => c.caregiverId)).toEqual(['near', 'twin', 'mongol', 'far']);
+  });
+
+  it('explains itself: each offer carries its components and total', () => {
+    const [first] = rank();
+    expect(first!.score.components).toEqual({ travel: 0.8, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness: 1 });
+    expect(first!.score.total).toBeCloseTo(0.3 * 0.8 + 0.1 * 0.5 + 0.1 * 0.5 + 0.1, 3);
+  });
+
+  it('lifts the caregiver who served the elder before, the preferred one, and one who speaks the elder’s language', () => {
+    expect(rank({ servedBefore: new Map([['far', 4]]) })[0]!.caregiverId).toBe('far');
+    const preferring = anElder({ preferences: { preferredCaregivers: ['mongol'], blockedCaregivers: [], sameGenderBathing: false, languages: ['mongolian'] } });
+    expect(rank({ elder: preferring })[0]!.caregiverId).toBe('mongol');
+  });
+
+  it('spreads work: a caregiver with visits that day yields to an equal one without', () => {
+    const busyDay = { date: '2026-11-30', visits: [1, 2, 3].map((n) => ({ visitId: `v${n}`, start: '2026-11-30T00:00:00.000Z', end: '2026-11-30T00:30:00.000Z', location: { lat: 39.67, lon: 106.81 } })) };
+    expect(rank({ schedules: new Map([['near', busyDay]]) }).map((c) => c.caregiverId).slice(0, 2)).toEqual(['twin', 'near']);
+  });
+});
