@@ -26,7 +26,7 @@ export const ExclusionReason = {
   serviceNotOffered: 'employer does not offer the service',
   caregiverInactive: 'caregiver not active',
   noQualifyingCertificate: 'without a valid qualifying certificate',
-  outsideCircle: 'outside the 15-minute circle',
+  outsideCircle: 'outside the circle',
   blockedByElder: 'on the elder’s blocked list',
   genderPreference: 'not of the gender the elder asks for in intimate care',
   dailyCapReached: 'at their daily visit limit',
@@ -160,10 +160,13 @@ export function selectCandidates(input: {
 /** How many caregivers one wave offers the visit to at once. */
 export const waveSize = (urgency: Urgency) => (urgency === 'urgent' ? 5 : 3);
 
+/** The second ring, tried when the circle has nobody left: twice the travel time, offers flagged. */
+export const secondRing = (model: TravelModel = defaultTravelModel): TravelModel => ({ ...model, circleMinutes: model.circleMinutes * 2 });
+
 /** "3 outside the 15-minute circle, 1 without a valid qualifying certificate" */
-export function describeExclusions(excluded: Selection['excluded']): string {
+export function describeExclusions(excluded: Selection['excluded'], model: TravelModel = defaultTravelModel): string {
   const parts = (Object.keys(ExclusionReason) as ExclusionReason[])
     .filter((reason) => (excluded[reason] ?? 0) > 0)
-    .map((reason) => `${excluded[reason]} ${ExclusionReason[reason]}`);
+    .map((reason) => `${excluded[reason]} ${reason === 'outsideCircle' ? `outside the ${model.circleMinutes}-minute circle` : ExclusionReason[reason]}`);
   return parts.length ? parts.join(', ') : 'no caregiver registered near the elder';
 }

@@ -48,6 +48,8 @@ export const VisitSchema = z.object({
   assignment: AssignmentSchema.nullable(),
   unfilledReason: z.string().optional(),
   cancelReason: z.string().optional(),
+  /** 2 once dispatch has widened to the second ring (offers beyond the 15-minute circle). */
+  ring: z.union([z.literal(1), z.literal(2)]).optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
   expiredWave: z.number().int().optional(),
 });
@@ -61,6 +63,8 @@ export const OfferSchema = z.object({
   travelMinutes: z.number(),
   sentAt: OffsetDateTime,
   expiresAt: OffsetDateTime,
+  /** Offered from the second ring: the caregiver lives beyond the 15-minute circle. */
+  outsideCircle: z.boolean().optional(),
   /** Place in its wave's ranking, 1 = best. */
   rank: z.number().int().min(1).optional(),
   /** Why this caregiver was asked: the ranking's breakdown (shown to the bureau). */

@@ -1,5 +1,7 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describeExclusions, selectCandidates, waveSize } from '../../domain/dispatch.js';
+import { describeExclusions, secondRing, selectCandidates, waveSize } from '../../domain/dispatch.js';
+import { defaultTravelModel } from '../../domain/geo.js';
+import type { Elder } from '../../domain/registry.js';
 import { rankCandidates } from '../../domain/ranking.js';
 import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
 import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
@@ -25,7 +27,7 @@ function visitUpdate(p: Platform, record: VisitRecord, set: string, values: Reco
       Key: keys.visit(record.visit.id),
       UpdateExpression: `SET ${set}`,
       ConditionExpression: '#status = :expectedStatus AND wave = :expectedWave',
-      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeNames: { '#status': 'status', ...(set.includes('#ring') ? { '#ring': 'ring' } : {}) },
       ExpressionAttributeValues: { ...values, ':expectedStatus': record.visit.status, ':expectedWave': record.visit.wave },
     },
   };
@@ -60,16 +62,16 @@ async function transact(p: Platform, items: TransactItem[]): Promise<boolean> {
  * Offers the visit to the next best caregivers not yet asked, or marks it
  * UNFILLED with the reasons when nobody is left.
  */
-export async function offerNextWave(p: Platform, record: VisitRecord): Promise<void> {
+/** Eligible caregivers of one ring, ranked, with why the others were left out. */
+async function candidatesIn(p: Platform, record: VisitRecord, elder: Elder, ring: 1 | 2) {
   const { visit } = record;
-  const elder = await getElder(p, visit.elderId);
-  if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
-  const pool = await caregiversNear(p, elder.location);
+  const model = ring === 1 ? defaultTravelModel : secondRing();
+  const pool = await caregiversNear(p, elder.location, ring);
   const [schedules, servedBefore] = await Promise.all([
     readSchedules(p, pool.map((c) => c.caregiver.id), visitDates(visit)),
     readServedBefore(p, elder.id),
   ]);
-  const selection = selectCandidates({ visit, elder, pool, schedules, alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)) });
+  const selection = selectCandidates({ visit, elder, pool, schedules, model, alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)) });
   const ranked = rankCandidates({
     candidates: selection.ranked,
     caregivers: new Map(pool.map((c) => [c.caregiver.id, c.caregiver])),
@@ -77,7 +79,24 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     servedBefore,
     schedules,
     visitDate: cityDate(new Date(visit.latestStart)),
+    model,
   });
+  return { ring, model, ranked, excluded: selection.excluded };
+}
+
+/**
+ * Offers the visit to the next best caregivers not yet asked. When the
+ * 15-minute circle has nobody left, dispatch widens to the second ring (twice
+ * the travel time; those offers are flagged). When that is empty too, or the
+ * start window has closed, the visit is UNFILLED with the reasons.
+ */
+export async function offerNextWave(p: Platform, record: VisitRecord): Promise<void> {
+  const { visit } = record;
+  const elder = await getElder(p, visit.elderId);
+  if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
+  let found = await candidatesIn(p, record, elder, visit.ring ?? 1);
+  if (found.ranked.length === 0 && found.ring === 1) found = await candidatesIn(p, record, elder, 2);
+  const { ranked, ring, model, excluded } = found;
   const now = p.clock.now();
   const at = toCityTime(now);
   const wave = visit.wave + 1;
@@ -90,8 +109,8 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     const reason = windowClosed
       ? `the start window closed after ${visit.wave} wave(s) without an accept`
       : visit.wave > 0
-        ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(selection.excluded)}`
-        : `no eligible caregiver: ${describeExclusions(selection.excluded)}`;
+        ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(excluded, model)}`
+        : `no eligible caregiver: ${describeExclusions(excluded, model)}`;
     const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
     await transact(p, [
       visitUpdate(p, record, '#status = :status, unfilledReason = :reason', { ':status': 'UNFILLED' satisfies VisitStatus, ':reason': reason }),
@@ -120,7 +139,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   );
   const historyId = p.newId();
   await transact(p, [
-    visitUpdate(p, record, '#status = :status, wave = :wave', { ':status': 'OFFERED' satisfies VisitStatus, ':wave': wave }),
+    visitUpdate(p, record, '#status = :status, wave = :wave, #ring = :ring', { ':status': 'OFFERED' satisfies VisitStatus, ':wave': wave, ':ring': ring }),
     ...chosen.map((candidate, index): TransactItem => ({
       Put: {
         TableName: p.config.tableName,
@@ -132,6 +151,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
           wave,
           travelMinutes: candidate.travelMinutes,
           rank: index + 1,
+          ...(ring === 2 ? { outsideCircle: true } : {}),
           score: candidate.score,
           sentAt: at,
           expiresAt: toCityTime(expiresAt),
@@ -142,7 +162,12 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     {
       Put: {
         TableName: p.config.tableName,
-        Item: visitItems.history(visit.id, { at, event: 'OfferSent', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: offered to ${chosen.length} caregiver(s)` }, historyId, now),
+        Item: visitItems.history(
+          visit.id,
+          { at, event: 'OfferSent', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: offered to ${chosen.length} caregiver(s)${ring === 2 ? ' beyond the 15-minute circle (second ring)' : ''}` },
+          historyId,
+          now,
+        ),
       },
     },
     ...offerEvents.map((event) => outboxPut(p, event)),

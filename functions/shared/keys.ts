@@ -73,9 +73,11 @@ export const GEO_PRECISION = 5;
 export const geoCell = (lat: number, lon: number) => ngeohash.encode(lat, lon, GEO_PRECISION);
 export const geo = {
   caregiver: (lat: number, lon: number, caregiverId: string) => ({ GEOPK: `GEO#${geoCell(lat, lon)}`, GEOSK: `CAREGIVER#${caregiverId}` }),
-  cellsAround: (lat: number, lon: number) => {
-    const cell = geoCell(lat, lon);
-    return [cell, ...ngeohash.neighbors(cell)].map((c) => `GEO#${c}`);
+  /** The elder's cell and `rings` rings of neighbours: 1 → 3 × 3 (the circle), 2 → 5 × 5 (the second ring). */
+  cellsAround: (lat: number, lon: number, rings: 1 | 2 = 1) => {
+    let cells = new Set([geoCell(lat, lon)]);
+    for (let i = 0; i < rings; i++) cells = new Set([...cells].flatMap((c) => [c, ...ngeohash.neighbors(c)]));
+    return [...cells].map((c) => `GEO#${c}`);
   },
 };
 

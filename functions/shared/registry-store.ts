@@ -87,8 +87,8 @@ export async function listEldersOfCenter(p: Platform, centerId: string, page: z.
  * Caregivers whose home base lies in the geohash cells around a location,
  * with their employers: O(local density) reads, never a Scan.
  */
-export async function caregiversNear(p: Platform, location: Location) {
-  const cells = geo.cellsAround(location.lat, location.lon);
+export async function caregiversNear(p: Platform, location: Location, rings: 1 | 2 = 1) {
+  const cells = geo.cellsAround(location.lat, location.lon, rings);
   const pages = await Promise.all(
     cells.map((cell) =>
       queryAll(p, { IndexName: 'GEO', KeyConditionExpression: 'GEOPK = :cell', ExpressionAttributeValues: { ':cell': cell } }),

@@ -110,3 +110,16 @@ describe('earliestFeasibleStart', () => {
     expect(earliestFeasibleStart({ earliest: h(4.5), latest: h(5.5), durationMs: 3_600_000, working, busy: [] })).toEqual({ start: undefined, withinShift: false });
   });
 });
+
+describe('the second ring', () => {
+  it('doubles the travel time and names its circle in the reasons', async () => {
+    const { secondRing } = await import('../../domain/dispatch.js');
+    const { geo } = await import('../../functions/shared/keys.js');
+    expect(secondRing().circleMinutes).toBe(30);
+    expect(describeExclusions({ outsideCircle: 2 }, secondRing())).toBe('2 outside the 30-minute circle');
+    expect(geo.cellsAround(39.673, 106.812)).toHaveLength(9);
+    expect(geo.cellsAround(39.673, 106.812, 2)).toHaveLength(25);
+    // The 5 × 5 block reaches past the second ring's radius (≈ 4.6 km) on every side.
+    expect(circleRadiusKm(secondRing())).toBeLessThan(2 * 3.8);
+  });
+});

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditCodeCheckChar, residentIdCheckChar } from '../../domain/codes.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, countItems, startTestPlatform } from '../support/platform.js';
+import { type Api, api, countItems, startTestPlatform, waitFor, workday } from '../support/platform.js';
 
 let local: LocalPlatform;
 let http: Api;
@@ -406,5 +406,33 @@ describe('review: CSV files as people make them', () => {
     const headerOnly = await post('enterprises', 'name,creditCode\n');
     expect(headerOnly.status).toBe(400);
     expect((await errorOf(headerOnly)).field).toBe('licenceNumber');
+  });
+});
+
+describe('a newly licensed company gets work, beyond the circle when nobody is nearer', () => {
+  it('offers the visit from the second ring, flagged, when the 15-minute circle is empty', async () => {
+    // Out east of 公乌素镇, where the demo city has nobody.
+    const home = { lat: 39.45, lon: 107.12 };
+    const company = await createCompany({ services: ['bathing'], sites: [{ name: '东部站', ...home }] });
+    expect((await http.post(`/enterprises/${company.id}/licence`, { reason: '材料齐全' }, bureau)).status).toBe(200);
+    const created = await http.post('/caregivers', caregiverBody(company.id, { home }), bureau);
+    const { id: caregiverId } = (await created.json()) as { id: string };
+    const center = await http.token('center', 'ctr-gongwusu-hub');
+    const elder = await http.post('/elders', {
+      name: '格日勒', address: '乌海市海南区公乌素镇东部牧点3号', location: { lat: 39.478, lon: 107.12 }, careLevel: 'moderate',
+      consent: { givenBy: '格日勒', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, center);
+    const elderId = ((await elder.json()) as { id: string }).id;
+    const day = workday(local.clock.now(), 2);
+    const visit = await http.post('/visits', { elderId, serviceCode: 'bathing', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
+    const { id } = (await visit.json()) as { id: string };
+    const offered = await waitFor(async () => {
+      const v = (await (await http.get(`/visits/${id}`, bureau)).json()) as { status: string; offers: Array<{ caregiverId: string; outsideCircle?: boolean; travelMinutes: number }>; history: Array<{ note?: string }> };
+      return v.status !== 'REQUESTED' ? v : undefined;
+    }, 'dispatch');
+    expect(offered.status).toBe('OFFERED');
+    expect(offered.offers).toEqual([expect.objectContaining({ caregiverId, outsideCircle: true })]);
+    expect(offered.offers[0]!.travelMinutes).toBeGreaterThan(15);
+    expect(offered.history.at(-1)!.note).toContain('second ring');
   });
 });
