@@ -29,6 +29,8 @@ export const eventData = {
   CertificateExpiring: z.object({ caregiverId: Id, enterpriseId: Id, certificateType: z.string(), validUntil: z.iso.date() }),
   /** Internal: a wave's deadline, delivered by the scheduler. */
   OfferWaveDeadline: z.object({ visitId: Id, wave: z.number().int() }),
+  /** Internal: a visit requested far ahead is due for dispatch (lead time reached). */
+  DispatchDue: z.object({ visitId: Id }),
 } as const;
 
 export type EventType = keyof typeof eventData;

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
 import { getCenter, getEnterprise } from '../functions/shared/registry-store.js';
-import { type Platform, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
+import { type Platform, readDispatchLeadDays, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
 import { newId, newLinkToken, newPublicCode, residentIdHash } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
 import { DevIssuer } from './dev-auth.js';
@@ -32,6 +32,7 @@ export interface LocalPlatformOptions {
   tablePrefix?: string;
   publicBaseUrl?: string;
   offerTimeoutSeconds?: number;
+  dispatchLeadDays?: number;
   /** Seed the Wuhai demo city (default true). */
   seed?: boolean;
   /** Companies, caregivers and elders of the demo city times this (default 1); tests use small fractions. */
@@ -87,13 +88,18 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const scheduler = new LocalScheduler(db, names.runtime, clock, bus, log);
   const outbox = new SmsOutbox(db, names.runtime, clock);
   const piiHashKey = await localSecret(db, names.runtime, 'PII_HASH_KEY');
-  const env = { ...process.env, ...(options.offerTimeoutSeconds ? { OFFER_TIMEOUT_SECONDS: String(options.offerTimeoutSeconds) } : {}) };
+  const env = {
+    ...process.env,
+    ...(options.offerTimeoutSeconds ? { OFFER_TIMEOUT_SECONDS: String(options.offerTimeoutSeconds) } : {}),
+    ...(options.dispatchLeadDays ? { DISPATCH_LEAD_DAYS: String(options.dispatchLeadDays) } : {}),
+  };
   const platform: Platform = {
     config: {
       tableName: names.care,
       idempotencyTable: names.idempotency,
       publicBaseUrl: '',
       offerTimeoutSeconds: readOfferTimeouts(env),
+      dispatchLeadDays: readDispatchLeadDays(env),
     },
     dynamo,
     db,

@@ -12,6 +12,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   switch (parsed.type) {
     case 'VisitRequested':
       return startDispatch(p, parsed.data.visitId);
+    case 'DispatchDue':
+      return startDispatch(p, parsed.data.visitId, true);
     case 'OfferWaveDeadline':
       return onWaveDeadline(p, parsed.data.visitId, parsed.data.wave);
     case 'VisitAssigned':

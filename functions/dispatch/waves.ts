@@ -16,6 +16,9 @@ import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.j
 
 const ACTOR = 'system:dispatch';
 
+/** Name of the one-time schedule that starts a far-ahead visit's dispatch. */
+export const dueName = (visitId: string) => `due-${visitId}`;
+
 /** Name of the one-time schedule that ends a wave. */
 export const deadlineName = (visitId: string, wave: number) => `wave${wave}-${visitId}`;
 
@@ -174,10 +177,23 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   ]);
 }
 
-export async function startDispatch(p: Platform, visitId: string): Promise<void> {
+/**
+ * A new visit: dispatched now, or, when it starts further ahead than the lead
+ * time, on the day the lead time is reached (a scheduled DispatchDue).
+ */
+export async function startDispatch(p: Platform, visitId: string, due = false): Promise<void> {
   const record = await readVisit(p, visitId);
   // A redelivered VisitRequested finds the visit already on its way.
   if (!record || record.visit.status !== 'REQUESTED') return;
+  const dueAt = new Date(Date.parse(record.visit.earliestStart) - p.config.dispatchLeadDays * 86_400_000);
+  if (!due && dueAt > p.clock.now()) {
+    await p.scheduler.schedule({
+      name: dueName(visitId),
+      at: dueAt,
+      event: makeEvent('DispatchDue', { visitId }, { id: p.newId(), occurredAt: toCityTime(p.clock.now()) }),
+    });
+    return;
+  }
   await offerNextWave(p, record);
 }
 
@@ -251,5 +267,6 @@ export async function onVisitCancelled(p: Platform, visitId: string): Promise<vo
     }
   }
   await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
+  await p.scheduler.cancel(dueName(visitId));
   if (record.visit.assignment) await unbook(p, record.visit.assignment.caregiverId, record.visit);
 }

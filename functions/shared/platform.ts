@@ -24,6 +24,8 @@ export interface PlatformConfig {
   publicBaseUrl: string;
   /** How long a wave of offers stays open. */
   offerTimeoutSeconds: { routine: number; urgent: number };
+  /** Visits further ahead than this wait to be dispatched: nobody plans their week a month out. */
+  dispatchLeadDays: number;
 }
 
 /**
@@ -78,4 +80,10 @@ export function readOfferTimeouts(env: NodeJS.ProcessEnv): PlatformConfig['offer
   const override = Number(env.OFFER_TIMEOUT_SECONDS);
   if (Number.isFinite(override) && override > 0) return { routine: override, urgent: override };
   return { routine: 600, urgent: 180 };
+}
+
+/** DISPATCH_LEAD_DAYS overrides the default of 7. */
+export function readDispatchLeadDays(env: NodeJS.ProcessEnv): number {
+  const days = Number(env.DISPATCH_LEAD_DAYS);
+  return Number.isFinite(days) && days > 0 ? days : 7;
 }

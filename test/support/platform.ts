@@ -11,6 +11,8 @@ export async function startTestPlatform(options: Partial<LocalPlatformOptions> =
     dynamoEndpoint: inject('dynamoEndpoint'),
     tablePrefix: `t${randomBytes(4).toString('hex')}_`,
     log: (line) => logs.push(line),
+    // Tests request visits up to a couple of weeks out and want them dispatched at once.
+    dispatchLeadDays: 60,
     ...options,
   });
   return Object.assign(local, { logs });
