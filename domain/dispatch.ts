@@ -2,7 +2,7 @@ import { findService } from './catalog.js';
 import { type Location, type TravelModel, defaultTravelModel, travelMinutes } from './geo.js';
 import type { AvailabilitySlot, Caregiver, Elder, Enterprise } from './registry.js';
 import { cityDate } from './time.js';
-import type { Urgency, Visit } from './visit.js';
+import type { Visit } from './visit.js';
 
 export interface Candidate {
   caregiverId: string;
@@ -156,9 +156,6 @@ export function selectCandidates(input: {
   ranked.sort((a, b) => a.travelMinutes - b.travelMinutes || a.caregiverId.localeCompare(b.caregiverId));
   return { ranked, excluded };
 }
-
-/** How many caregivers one wave offers the visit to at once. */
-export const waveSize = (urgency: Urgency) => (urgency === 'urgent' ? 5 : 3);
 
 /** The second ring, tried when the circle has nobody left: twice the travel time, offers flagged. */
 export const secondRing = (model: TravelModel = defaultTravelModel): TravelModel => ({ ...model, circleMinutes: model.circleMinutes * 2 });

@@ -69,3 +69,36 @@ export function rankCandidates(input: {
     (a, b) => b.score.total - a.score.total || a.travelMinutes - b.travelMinutes || a.caregiverId.localeCompare(b.caregiverId),
   );
 }
+
+/**
+ * How likely a caregiver is to accept, before any history exists: people
+ * accept near, light work more readily. The same shape drives the dispatch
+ * simulation; measured acceptance rates replace it once evaluations and
+ * offer statistics accumulate.
+ */
+export function acceptanceLikelihood(candidate: RankedCandidate): number {
+  const nearness = candidate.score.components.travel ?? 0;
+  const lightness = candidate.score.components.fairness ?? 1;
+  return 0.3 + 0.3 * nearness + 0.2 * lightness;
+}
+
+/** Bounds of a wave: never a single SMS for a visit that must not wait, never a flood. */
+const WAVE_BOUNDS = { routine: { min: 2, max: 5, target: 0.9 }, urgent: { min: 4, max: 8, target: 0.98 } } as const;
+
+/**
+ * Offer to the fewest best candidates whose chance that at least one accepts
+ * reaches the target: likely acceptors get small waves (fewer SMS), doubtful
+ * ones larger; urgent visits aim higher and start larger.
+ */
+export function adaptiveWaveSize(ranked: readonly RankedCandidate[], urgency: 'routine' | 'urgent'): number {
+  const bounds = WAVE_BOUNDS[urgency];
+  let noneAccepts = 1;
+  let k = 0;
+  for (const candidate of ranked) {
+    k++;
+    noneAccepts *= 1 - acceptanceLikelihood(candidate);
+    if (k >= bounds.min && 1 - noneAccepts >= bounds.target) break;
+    if (k >= bounds.max) break;
+  }
+  return Math.min(ranked.length, Math.max(k, Math.min(bounds.min, ranked.length)));
+}

@@ -1,8 +1,8 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { describeExclusions, secondRing, selectCandidates, waveSize } from '../../domain/dispatch.js';
+import { describeExclusions, secondRing, selectCandidates } from '../../domain/dispatch.js';
 import { defaultTravelModel } from '../../domain/geo.js';
 import type { Elder } from '../../domain/registry.js';
-import { rankCandidates } from '../../domain/ranking.js';
+import { adaptiveWaveSize, rankCandidates } from '../../domain/ranking.js';
 import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
 import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
@@ -106,7 +106,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const latestStart = new Date(visit.latestStart);
   // Nobody can start a visit whose window has closed: stop asking.
   const windowClosed = now >= latestStart;
-  const chosen = windowClosed ? [] : ranked.slice(0, waveSize(visit.urgency));
+  const chosen = windowClosed ? [] : ranked.slice(0, adaptiveWaveSize(ranked, visit.urgency));
 
   if (chosen.length === 0) {
     const reason = windowClosed

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeExclusions, earliestFeasibleStart, selectCandidates, waveSize } from '../../domain/dispatch.js';
+import { describeExclusions, earliestFeasibleStart, selectCandidates } from '../../domain/dispatch.js';
 import { circleRadiusKm, distanceKm, travelMinutes } from '../../domain/geo.js';
 import type { Caregiver, Enterprise } from '../../domain/registry.js';
 import { aCaregiver, anElder, anEnterprise } from '../support/fixtures.js';
@@ -95,9 +95,6 @@ describe('selectCandidates', () => {
     expect(select(pool, { visit: { ...visit, serviceCode: 'cleaning' } }).ranked).toHaveLength(1);
   });
 
-  it('offers urgent visits to more caregivers at once', () => {
-    expect(waveSize('urgent')).toBeGreaterThan(waveSize('routine'));
-  });
 });
 
 describe('earliestFeasibleStart', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from '../../domain/dispatch.js';
-import { RANKING_WEIGHTS, rankCandidates } from '../../domain/ranking.js';
+import { RANKING_WEIGHTS, adaptiveWaveSize, rankCandidates } from '../../domain/ranking.js';
 import { aCaregiver, anElder } from '../support/fixtures.js';
 
 const candidate = (caregiverId: string, travelMinutes: number): Candidate => ({ caregiverId, enterpriseId: 'ent-a', travelMinutes, earliestFeasibleStart: '2026-11-30T01:00:00.000Z' });
@@ -37,5 +37,22 @@ describe('rankCandidates', () => {
   it('spreads work: a caregiver with visits that day yields to an equal one without', () => {
     const busyDay = { date: '2026-11-30', visits: [1, 2, 3].map((n) => ({ visitId: `v${n}`, start: '2026-11-30T00:00:00.000Z', end: '2026-11-30T00:30:00.000Z', location: { lat: 39.67, lon: 106.81 } })) };
     expect(rank({ schedules: new Map([['near', busyDay]]) }).map((c) => c.caregiverId).slice(0, 2)).toEqual(['twin', 'near']);
+  });
+});
+
+describe('adaptiveWaveSize', () => {
+  const withScore = (id: string, travel: number, fairness = 1) => ({
+    ...candidate(id, 15 * (1 - travel)),
+    score: { total: 0, components: { travel, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness } },
+  });
+  it('asks few when the best are near and free, more when they are doubtful, and more still when urgent', () => {
+    const likely = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.95));
+    const doubtful = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.05, 0.1));
+    expect(adaptiveWaveSize(likely, 'routine')).toBe(2);
+    expect(adaptiveWaveSize(doubtful, 'routine')).toBe(5);
+    expect(adaptiveWaveSize(likely, 'urgent')).toBeGreaterThanOrEqual(4);
+    expect(adaptiveWaveSize(doubtful, 'urgent')).toBe(6);
+    expect(adaptiveWaveSize(likely.slice(0, 1), 'routine')).toBe(1);
+    expect(adaptiveWaveSize([], 'urgent')).toBe(0);
   });
 });
