@@ -124,7 +124,8 @@ export const CreateCaregiverRequest = z.strictObject({
 });
 export type CreateCaregiverRequest = z.infer<typeof CreateCaregiverRequest>;
 
-export const UpdateCaregiverRequest = CreateCaregiverRequest.omit({ enterpriseId: true, residentId: true, serviceCardNumber: true })
+/** `enterpriseId` moves a caregiver to another employer: the bureau's decision, as the person keeps one card and one code. */
+export const UpdateCaregiverRequest = CreateCaregiverRequest.omit({ residentId: true, serviceCardNumber: true })
   .extend({ status: CaregiverStatus })
   .partial();
 export type UpdateCaregiverRequest = z.infer<typeof UpdateCaregiverRequest>;

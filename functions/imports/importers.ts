@@ -212,7 +212,7 @@ export async function importCaregivers(p: Platform, text: string, principal: Pri
       }
       const existing = await getCaregiver(p, existingId);
       if (!existing || existing.enterpriseId !== request.enterpriseId) {
-        errors.push({ line, field: 'residentId', message: 'residentId: this person is registered with another company' });
+        errors.push({ line, field: 'residentId', message: 'residentId: this person is registered with another company; the bureau can move them (PATCH /caregivers/{id} with enterpriseId)' });
         return;
       }
       const held = new Set(existing.certificates.map((c) => `${c.type}#${c.number}`));

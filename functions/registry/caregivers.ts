@@ -102,6 +102,13 @@ export async function updateCaregiver(p: Platform, principal: Principal, id: str
   if (principal.role === 'enterprise' && request.status !== undefined && (request.status === 'suspended' || caregiver.status === 'suspended')) {
     throw forbidden('BUREAU_ONLY_FIELD', 'only the bureau suspends a caregiver or lifts a suspension', 'status');
   }
+  let newEmployer: Enterprise | undefined;
+  if (request.enterpriseId !== undefined && request.enterpriseId !== caregiver.enterpriseId) {
+    if (principal.role === 'enterprise') throw forbidden('BUREAU_ONLY_FIELD', 'only the bureau moves a caregiver to another company', 'enterpriseId');
+    newEmployer = await getEnterprise(p, request.enterpriseId);
+    if (!newEmployer) throw notFound('ENTERPRISE_NOT_FOUND', `no company ${request.enterpriseId}`, 'enterpriseId');
+    if (newEmployer.status === 'revoked') throw conflict('ENTERPRISE_REVOKED', 'the company’s registration is revoked', 'enterpriseId');
+  }
   const location = request.home ? assertInCity(fromInput(request.home), 'home') : undefined;
   const update = setFields({
     name: request.name,
@@ -113,6 +120,7 @@ export async function updateCaregiver(p: Platform, principal: Principal, id: str
     maxVisitsPerDay: request.maxVisitsPerDay,
     status: request.status,
     ...(location ? { location, ...geo.caregiver(location.lat, location.lon, id) } : {}),
+    ...(newEmployer ? { enterpriseId: newEmployer.id, ...lists.caregiversOfEnterprise(newEmployer.id, id) } : {}),
   });
   if (update.fields.length === 0) return caregiver;
   await p.db.send(

@@ -218,8 +218,10 @@ function caregiverDetails(view: VerifyView, lang: Lang): string {
   const employer = view.enterprise;
   if (!employer) return '';
   const employerOk = employer.status === 'licensed' && view.status !== 'enterpriseNotAuthorised';
+  // Licensed on paper but not allowed to work today: its licence has lapsed; say so, not "licensed".
+  const label = employer.status === 'licensed' && !employerOk ? { zh: '许可证过期', en: 'Licence expired' }[lang] : enterpriseStatusNames[employer.status][lang];
   return `<dt>${t.employer}</dt><dd><a href="/verify/${escapeHtml(employer.code)}?lang=${lang}">${escapeHtml(employer.name)}</a>
-<span class="b ${employerOk ? 'ok' : 'warn'}">${escapeHtml(enterpriseStatusNames[employer.status][lang])}</span></dd>`;
+<span class="b ${employerOk ? 'ok' : 'warn'}">${escapeHtml(label)}</span></dd>`;
 }
 
 function certificateList(view: VerifyView, lang: Lang): string {

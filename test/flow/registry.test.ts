@@ -436,3 +436,22 @@ describe('a newly licensed company gets work, beyond the circle when nobody is n
     expect(offered.history.at(-1)!.note).toContain('second ring');
   });
 });
+
+describe('a caregiver changes employer', () => {
+  it('is moved by the bureau, keeping one card and one code; a company cannot move them', async () => {
+    const from = await createCompany();
+    const to = await createCompany();
+    const fromToken = await http.token('enterprise', from.id);
+    const { id, code } = (await (await http.post('/caregivers', caregiverBody(from.id), fromToken)).json()) as { id: string; code: string };
+    const patch = (who: string) => fetch(`${http.url}/caregivers/${id}`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify({ enterpriseId: to.id }),
+    });
+    expect((await patch(fromToken)).status).toBe(403);
+    const moved = await patch(bureau);
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ id, code, enterpriseId: to.id });
+    const listed = (await (await http.get(`/caregivers?enterpriseId=${to.id}`, bureau)).json()) as { items: Array<{ id: string }> };
+    expect(listed.items.map((c) => c.id)).toEqual([id]);
+    expect(((await (await http.get(`/caregivers?enterpriseId=${from.id}`, bureau)).json()) as { items: unknown[] }).items).toEqual([]);
+  });
+});
