@@ -191,6 +191,9 @@ export type UpdateElderRequest = z.infer<typeof UpdateElderRequest>;
 
 export const CreatedElder = z.object({ id: Id });
 
+/** An elder who moves is handed to the centre of their new home, with their record. */
+export const TransferElderRequest = z.strictObject({ centerId: Id, reason: z.string().trim().min(2).max(500) });
+
 export function planElder(
   request: CreateElderRequest,
   ctx: { id: string; centerId: string; streetId: string; communityId: string; now: Date},

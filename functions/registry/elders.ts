@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_COMMUNITY_KM, nearestCommunity } from '../../domain/city.js';
 import { fromInput } from '../../domain/crs.js';
 import { badRequest, conflict, notFound } from '../../domain/errors.js';
@@ -9,7 +9,8 @@ import { type Elder, type MaskedElder, maskElder } from '../../domain/registry.j
 import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
+import { getCenter, getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
+import { toCityTime } from '../../domain/time.js';
 import { setFields } from '../shared/update.js';
 
 /** The community given, or the one nearest the location (the centre rarely knows the community's id). */
@@ -104,4 +105,22 @@ export async function updateElder(p: Platform, centerId: string, id: string, req
     }),
   );
   return (await getElder(p, id))!;
+}
+
+/**
+ * Hands an elder to another centre (they moved): the record, its list entry
+ * and the ID claim follow, so the new centre sees them in full and the old one
+ * no longer does.
+ */
+export async function transferElder(p: Platform, principal: Principal, id: string, centerId: string, reason: string): Promise<MaskedElder> {
+  const elder = await getElder(p, id);
+  const mayHand = principal.role === 'bureau' || principal.role === 'admin' || (principal.role === 'center' && elder?.centerId === principal.orgId);
+  if (!elder || !mayHand) throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
+  if (!(await getCenter(p, centerId))) throw notFound('CENTER_NOT_FOUND', `no centre ${centerId}`, 'centerId');
+  if (centerId === elder.centerId) return maskElder(elder);
+  const moved = { ...elder, centerId, notes: [elder.notes, `${toCityTime(p.clock.now())} transferred from ${elder.centerId}: ${reason}`].filter(Boolean).join('\n') };
+  await p.db.send(
+    new PutCommand({ TableName: p.config.tableName, Item: registryItems.elder(moved), ConditionExpression: 'centerId = :from', ExpressionAttributeValues: { ':from': elder.centerId } }),
+  );
+  return maskElder(moved);
 }

@@ -8,6 +8,7 @@ import {
   CreateElderRequest,
   CreateEnterpriseRequest,
   StatusChangeRequest,
+  TransferElderRequest,
   UpdateCaregiverRequest,
   UpdateElderRequest,
   UpdateEnterpriseRequest,
@@ -17,7 +18,7 @@ import { PageQuery } from '../shared/pagination.js';
 import { toCaregiverView } from '../views.js';
 import { listCenters, listCommunities, listEldersOfCenter, listStreets } from '../shared/registry-store.js';
 import { createCaregiver, listCaregivers, readCaregiver, updateCaregiver } from './caregivers.js';
-import { createElder, readElder, updateElder } from './elders.js';
+import { createElder, readElder, transferElder, updateElder } from './elders.js';
 import { assertMayManage, changeEnterpriseStatus, createEnterprise, listEnterprises, readEnterpriseView, updateEnterprise } from './enterprises.js';
 
 const idParam = (ctx: RouteContext) => parseWith(Id, ctx.params.id, 'id');
@@ -51,6 +52,11 @@ export const handler = httpHandler('registry', {
   'PATCH /elders/{id}': async (ctx) => {
     const request = parseWith(UpdateElderRequest, jsonBody(ctx.event));
     return json(200, await updateElder(ctx.platform, ctx.principal!.orgId, idParam(ctx), request));
+  },
+
+  'POST /elders/{id}/transfer': async (ctx) => {
+    const { centerId, reason } = parseWith(TransferElderRequest, jsonBody(ctx.event));
+    return json(200, await transferElder(ctx.platform, ctx.principal!, idParam(ctx), centerId, reason));
   },
 
   'POST /enterprises': async (ctx) => {

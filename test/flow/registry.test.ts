@@ -455,3 +455,22 @@ describe('a caregiver changes employer', () => {
     expect(((await (await http.get(`/caregivers?enterpriseId=${from.id}`, bureau)).json()) as { items: unknown[] }).items).toEqual([]);
   });
 });
+
+describe('an elder moves', () => {
+  it('is handed to the new centre, which then sees them in full while the old one no longer does', async () => {
+    const from = await http.token('center', 'ctr-xinhua-hub');
+    const to = await http.token('center', 'ctr-binhe-hub');
+    const created = await http.post('/elders', {
+      name: '孙玉兰', address: '乌海市海勃湾区新华街道旧居1号', location: { lat: 39.674, lon: 106.813 }, careLevel: 'mild',
+      consent: { givenBy: '孙玉兰', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, from);
+    const { id } = (await created.json()) as { id: string };
+    expect((await http.post(`/elders/${id}/transfer`, { centerId: 'ctr-binhe-hub', reason: '搬家' }, to)).status).toBe(404);
+    expect((await http.post(`/elders/${id}/transfer`, { centerId: 'ctr-nowhere', reason: '搬家' }, from)).status).toBe(404);
+    const moved = await http.post(`/elders/${id}/transfer`, { centerId: 'ctr-binhe-hub', reason: '搬到滨河街道' }, from);
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ centerId: 'ctr-binhe-hub', maskedName: '孙*兰' });
+    expect((await http.get(`/elders/${id}`, from)).status).toBe(404);
+    expect(await (await http.get(`/elders/${id}`, to)).json()).toMatchObject({ name: '孙玉兰', centerId: 'ctr-binhe-hub' });
+  });
+});
