@@ -143,7 +143,9 @@ export function createHttpServer(services: LocalServices): Server {
         return true;
       }
       case 'GET /dev/sms': {
-        const items = await services.outbox.list();
+        const visitId = url.searchParams.get('visitId') ?? undefined;
+        const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 100) || 100));
+        const items = await services.outbox.list({ limit, ...(visitId ? { visitId } : {}) });
         if (/text\/html/.test(accept) && !/application\/json/.test(accept)) {
           send(res, 200, smsOutboxPage(items), { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
         } else {

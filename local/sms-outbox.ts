@@ -24,11 +24,25 @@ export class SmsOutbox implements SmsSender {
     );
   }
 
-  /** Newest first. */
-  async list(limit = 100): Promise<OutboxSms[]> {
-    const { Items = [] } = await this.db.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'SMS' }, ScanIndexForward: false, Limit: limit }),
-    );
-    return Items.map((i) => ({ to: String(i.to), text: String(i.text), sentAt: String(i.sentAt), visitId: (i.visitId as string | null) ?? null }));
+  /** Newest first; all of one visit's messages with `visitId`, else the latest `limit`. */
+  async list(options: { limit?: number; visitId?: string } = {}): Promise<OutboxSms[]> {
+    const limit = options.limit ?? 100;
+    const found: OutboxSms[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'PK = :pk',
+          ...(options.visitId ? { FilterExpression: 'visitId = :visit' } : {}),
+          ExpressionAttributeValues: { ':pk': 'SMS', ...(options.visitId ? { ':visit': options.visitId } : {}) },
+          ScanIndexForward: false,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const i of page.Items ?? []) found.push({ to: String(i.to), text: String(i.text), sentAt: String(i.sentAt), visitId: (i.visitId as string | null) ?? null });
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey && found.length < limit);
+    return found.slice(0, limit);
   }
 }
