@@ -158,7 +158,7 @@ async function runScale(scale: number) {
     // The caregivers answer, visit by visit, wave by wave.
     for (const visit of todays) {
       let elapsedSec = 0;
-      for (let round = 0; round < 20; round++) {
+      for (let round = 0; round < 200; round++) {
         const view = (await (await fetch(`${base}/visits/${visit.id}`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as VisitView;
         if (view.status !== 'OFFERED') break;
         const open = view.offers.filter((o) => o.wave === view.wave && o.status === 'PENDING');

@@ -82,8 +82,12 @@ export function acceptanceLikelihood(candidate: RankedCandidate): number {
   return 0.3 + 0.3 * nearness + 0.2 * lightness;
 }
 
-/** Bounds of a wave: never a single SMS for a visit that must not wait, never a flood. */
-const WAVE_BOUNDS = { routine: { min: 2, max: 5, target: 0.9 }, urgent: { min: 4, max: 8, target: 0.98 } } as const;
+/**
+ * Bounds of a wave. A routine visit, requested hours ahead, can afford to ask
+ * one likely caregiver at a time (fewer SMS, nobody disappointed); an urgent
+ * one never waits on a single answer and never floods.
+ */
+const WAVE_BOUNDS = { routine: { min: 1, max: 4, target: 0.75 }, urgent: { min: 3, max: 8, target: 0.95 } } as const;
 
 /**
  * Offer to the fewest best candidates whose chance that at least one accepts

@@ -48,9 +48,9 @@ describe('adaptiveWaveSize', () => {
   it('asks few when the best are near and free, more when they are doubtful, and more still when urgent', () => {
     const likely = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.95));
     const doubtful = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.05, 0.1));
-    expect(adaptiveWaveSize(likely, 'routine')).toBe(2);
-    expect(adaptiveWaveSize(doubtful, 'routine')).toBe(5);
-    expect(adaptiveWaveSize(likely, 'urgent')).toBeGreaterThanOrEqual(4);
+    expect(adaptiveWaveSize(likely, 'routine')).toBe(1);
+    expect(adaptiveWaveSize(doubtful, 'routine')).toBe(4);
+    expect(adaptiveWaveSize(likely, 'urgent')).toBe(3);
     expect(adaptiveWaveSize(doubtful, 'urgent')).toBe(6);
     expect(adaptiveWaveSize(likely.slice(0, 1), 'routine')).toBe(1);
     expect(adaptiveWaveSize([], 'urgent')).toBe(0);

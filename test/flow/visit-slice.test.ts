@@ -144,7 +144,7 @@ describe('the walking skeleton over HTTP', () => {
   });
 
   it('lets exactly one of two simultaneous accepts win', async () => {
-    const res = await requestVisit({ elderId: ELDER, serviceCode: 'bathing', ...window(2) });
+    const res = await requestVisit({ elderId: ELDER, serviceCode: 'bathing', urgency: 'urgent', ...window(2) }); // urgent: a wave of several
     const { id } = (await res.json()) as { id: string };
     const messages = await waitFor(async () => {
       const m = await smsFor(id);
