@@ -3,7 +3,8 @@ import { ServiceCode, findService, type Service } from './catalog.js';
 import { Refusal, badRequest, notFound } from './errors.js';
 import { Id, type Elder } from './registry.js';
 import { ScoreSchema } from './ranking.js';
-import { addMinutes, toCityTime } from './time.js';
+import { RecurrenceSchema } from './recurrence.js';
+import { addMinutes, cityDate, toCityTime } from './time.js';
 
 export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
 export type VisitStatus = z.infer<typeof VisitStatus>;
@@ -24,10 +25,18 @@ export const CreateVisitRequest = z.strictObject({
   durationMin: z.number().int().min(15).max(720).optional(),
   urgency: Urgency.optional(),
   notes: z.string().max(500).optional(),
+  /** Repeat weekly (e.g. meals Monday to Friday): instances are created a horizon ahead. */
+  recurrence: RecurrenceSchema.optional(),
 });
 export type CreateVisitRequest = z.infer<typeof CreateVisitRequest>;
 
-export const CreatedVisit = z.object({ id: Id, status: VisitStatus });
+export const CreatedVisit = z.object({
+  id: Id,
+  status: VisitStatus,
+  seriesId: Id.optional(),
+  /** For a recurring request: the instances created so far (more follow as the horizon moves). */
+  instances: z.array(z.object({ id: Id, earliestStart: z.iso.datetime({ offset: true }) })).optional(),
+});
 
 export const AssignmentSchema = z.object({ caregiverId: Id, enterpriseId: Id, acceptedAt: OffsetDateTime });
 export type Assignment = z.infer<typeof AssignmentSchema>;
@@ -48,6 +57,8 @@ export const VisitSchema = z.object({
   assignment: AssignmentSchema.nullable(),
   unfilledReason: z.string().optional(),
   cancelReason: z.string().optional(),
+  /** The weekly series this visit belongs to. */
+  seriesId: Id.optional(),
   /** 2 once dispatch has widened to the second ring (offers beyond the 15-minute circle). */
   ring: z.union([z.literal(1), z.literal(2)]).optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
@@ -95,6 +106,8 @@ export const CANCELLABLE: readonly VisitStatus[] = ['REQUESTED', 'OFFERED', 'ASS
 
 /** The furthest ahead a visit may be requested. */
 export const MAX_LEAD_DAYS = 90;
+/** The longest weekly series, from its first visit. */
+export const MAX_SERIES_DAYS = 366;
 /** The widest start window a centre may give. */
 export const MAX_WINDOW_HOURS = 24;
 
@@ -130,6 +143,14 @@ export function planVisit(input: {
   }
   if (earliest > addMinutes(now, MAX_LEAD_DAYS * 24 * 60)) {
     throw badRequest('WINDOW_TOO_FAR', `visits can be requested at most ${MAX_LEAD_DAYS} days ahead`, 'earliestStart');
+  }
+  if (request.recurrence) {
+    const first = cityDate(earliest);
+    if (request.recurrence.until < first) throw badRequest('INVALID_FIELD', 'recurrence.until: the series ends before it starts', 'recurrence.until');
+    if (request.recurrence.until > cityDate(addMinutes(earliest, MAX_SERIES_DAYS * 24 * 60))) {
+      throw badRequest('INVALID_FIELD', `recurrence.until: a series runs at most ${MAX_SERIES_DAYS} days`, 'recurrence.until');
+    }
+    if (cityDate(latest) !== first) throw badRequest('INVALID_FIELD', 'latestStart: a recurring visit’s window must lie within one day', 'latestStart');
   }
   return {
     id,

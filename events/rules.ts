@@ -16,7 +16,7 @@ export const eventRules: readonly EventRule[] = [
   {
     name: 'DispatchVisits',
     description: 'Offer requested visits, move on at wave deadlines and declines, tidy up after an accept or a cancellation',
-    detailTypes: ['VisitRequested', 'DispatchDue', 'OfferWaveDeadline', 'OfferDeclined', 'VisitAssigned', 'VisitCancelled'],
+    detailTypes: ['VisitRequested', 'DispatchDue', 'SeriesDue', 'OfferWaveDeadline', 'OfferDeclined', 'VisitAssigned', 'VisitCancelled'],
     target: 'dispatch',
   },
   {

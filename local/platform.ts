@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
 import { getCenter, getEnterprise } from '../functions/shared/registry-store.js';
-import { type Platform, readDispatchLeadDays, readOfferTimeouts, usePlatform } from '../functions/shared/platform.js';
+import { type Platform, readDispatchLeadDays, readOfferTimeouts, readRecurrenceHorizonDays, usePlatform } from '../functions/shared/platform.js';
 import { newId, newLinkToken, newPublicCode, residentIdHash } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
 import { DevIssuer } from './dev-auth.js';
@@ -100,6 +100,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       publicBaseUrl: '',
       offerTimeoutSeconds: readOfferTimeouts(env),
       dispatchLeadDays: readDispatchLeadDays(env),
+      recurrenceHorizonDays: readRecurrenceHorizonDays(env),
     },
     dynamo,
     db,
@@ -112,7 +113,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     scheduler,
     sms: outbox,
   };
-  usePlatform(platform);
+  // Handlers read one platform per process; a second one started (tests) hands the first back when it stops.
+  const previousPlatform = usePlatform(platform);
 
   const issuer = await DevIssuer.load(db, names.runtime);
   let ready = false;
@@ -170,6 +172,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         streams.destroy();
         dynamo.destroy();
         await dynamoLocal?.stop();
+        usePlatform(previousPlatform);
       })()),
   };
 }

@@ -3,6 +3,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { parseEvent } from '../../events/catalog.js';
 import { logger } from '../shared/http.js';
 import { platform } from '../shared/platform.js';
+import { extendSeries } from '../visits/series.js';
 import { onOfferDeclined, onVisitAssigned, onVisitCancelled, onWaveDeadline, startDispatch } from './waves.js';
 
 /** Target of the DispatchVisits rule (events/rules.ts). Redeliveries are harmless: every step re-reads and conditions its writes. */
@@ -12,6 +13,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   switch (parsed.type) {
     case 'VisitRequested':
       return startDispatch(p, parsed.data.visitId);
+    case 'SeriesDue':
+      return extendSeries(p, parsed.data.seriesId);
     case 'DispatchDue':
       return startDispatch(p, parsed.data.visitId, true);
     case 'OfferWaveDeadline':

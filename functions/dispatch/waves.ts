@@ -13,6 +13,7 @@ import { caregiversNear, getElder, readServedBefore } from '../shared/registry-s
 import { outboxPut, type TransactItem } from '../shared/store.js';
 import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
 import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
+import { getSeries, rememberSeriesCaregiver } from '../visits/series.js';
 
 const ACTOR = 'system:dispatch';
 
@@ -97,6 +98,11 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const { visit } = record;
   const elder = await getElder(p, visit.elderId);
   if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
+  // A series' visits go first to whoever took its first one.
+  const seriesCaregiver = visit.seriesId ? (await getSeries(p, visit.seriesId))?.preferredCaregiverId : undefined;
+  if (seriesCaregiver && !elder.preferences.preferredCaregivers.includes(seriesCaregiver)) {
+    elder.preferences = { ...elder.preferences, preferredCaregivers: [...elder.preferences.preferredCaregivers, seriesCaregiver] };
+  }
   let found = await candidatesIn(p, record, elder, visit.ring ?? 1);
   if (found.ranked.length === 0 && found.ring === 1) found = await candidatesIn(p, record, elder, 2);
   const { ranked, ring, model, excluded } = found;
@@ -243,6 +249,7 @@ export async function onVisitAssigned(p: Platform, visitId: string, winner: stri
     }
   }
   await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
+  if (record.visit.seriesId) await rememberSeriesCaregiver(p, record.visit.seriesId, winner);
 }
 
 /** A decline: when nobody in the current wave is left to answer, the next wave goes out now, not at the deadline. */

@@ -26,6 +26,8 @@ export interface PlatformConfig {
   offerTimeoutSeconds: { routine: number; urgent: number };
   /** Visits further ahead than this wait to be dispatched: nobody plans their week a month out. */
   dispatchLeadDays: number;
+  /** How far ahead a weekly series' visits exist (at most 30 days). */
+  recurrenceHorizonDays: number;
 }
 
 /**
@@ -67,8 +69,11 @@ export function platform(): Platform {
   return installed;
 }
 
-export function usePlatform(p: Platform): void {
+/** Installs a platform; returns the one it replaces, so a second local platform in one process can hand back. */
+export function usePlatform(p: Platform | undefined): Platform | undefined {
+  const previous = installed;
   installed = p;
+  return previous;
 }
 
 /** Registered by aws-platform.ts so that Lambda bundles build the AWS adapters lazily. */
@@ -86,4 +91,10 @@ export function readOfferTimeouts(env: NodeJS.ProcessEnv): PlatformConfig['offer
 export function readDispatchLeadDays(env: NodeJS.ProcessEnv): number {
   const days = Number(env.DISPATCH_LEAD_DAYS);
   return Number.isFinite(days) && days > 0 ? days : 7;
+}
+
+/** RECURRENCE_HORIZON_DAYS overrides the default of 14. */
+export function readRecurrenceHorizonDays(env: NodeJS.ProcessEnv): number {
+  const days = Number(env.RECURRENCE_HORIZON_DAYS);
+  return Number.isFinite(days) && days > 0 ? Math.min(30, days) : 14;
 }

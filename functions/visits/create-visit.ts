@@ -2,13 +2,14 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { Refusal, notFound } from '../../domain/errors.js';
+import { Refusal, badRequest, notFound } from '../../domain/errors.js';
 import { type CreateVisitRequest, planVisit } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import type { Platform } from '../shared/platform.js';
 import { getElder } from '../shared/registry-store.js';
 import { outboxPut } from '../shared/store.js';
 import { visitItems } from '../shared/visit-store.js';
+import { createSeries } from './series.js';
 
 interface CreateVisitInput {
   centerId: string;
@@ -22,6 +23,12 @@ async function createVisit(p: Platform, { centerId, request }: CreateVisitInput)
   if (!elder) throw notFound('ELDER_NOT_FOUND', `no elder ${request.elderId}`, 'elderId');
   const now = p.clock.now();
   const visit = planVisit({ request, centerId, elder, id: p.newId(), now });
+  if (request.recurrence) {
+    const { series, visits } = await createSeries(p, visit, request.recurrence);
+    const [first] = visits;
+    if (!first) throw badRequest('INVALID_FIELD', 'recurrence: the pattern has no day between the first visit and the end of the series', 'recurrence.weekdays');
+    return { id: first.id, status: first.status, seriesId: series.id, instances: visits.map((v) => ({ id: v.id, earliestStart: v.earliestStart })) };
+  }
   const event = makeEvent(
     'VisitRequested',
     {
@@ -62,7 +69,7 @@ async function createVisit(p: Platform, { centerId, request }: CreateVisitInput)
  */
 const idempotentByPlatform = new WeakMap<
   Platform,
-  { config: IdempotencyConfig; run: (input: CreateVisitInput) => Promise<{ id: string; status: string }> }
+  { config: IdempotencyConfig; run: (input: CreateVisitInput) => Promise<{ id: string; status: string; seriesId?: string; instances?: Array<{ id: string; earliestStart: string }> }> }
 >();
 
 export async function createVisitOnce(p: Platform, input: CreateVisitInput, lambdaContext: Context) {

@@ -97,7 +97,7 @@ describe('outbox relay handler', () => {
   beforeEach(() => {
     const { dynamo, db } = dynamoClients({ region: 'local' });
     usePlatform({
-      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 }, dispatchLeadDays: 7 },
+      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 }, dispatchLeadDays: 7, recurrenceHorizonDays: 14 },
       dynamo,
       db,
       clock: { now: () => new Date() },

@@ -3,7 +3,7 @@ import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2'
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { dynamoClients } from '../dynamo.js';
-import { type Platform, readDispatchLeadDays, readOfferTimeouts, setPlatformFactory } from '../platform.js';
+import { type Platform, readDispatchLeadDays, readOfferTimeouts, readRecurrenceHorizonDays, setPlatformFactory } from '../platform.js';
 import { newId, newLinkToken, newPublicCode, residentIdHash } from '../tokens.js';
 import { EventBridgePublisher } from './eventbridge-publisher.js';
 import { EventBridgeScheduler } from './eventbridge-scheduler.js';
@@ -53,6 +53,7 @@ function awsPlatform(): Platform {
       publicBaseUrl: process.env.PUBLIC_BASE_URL ?? '',
       offerTimeoutSeconds: readOfferTimeouts(process.env),
       dispatchLeadDays: readDispatchLeadDays(process.env),
+      recurrenceHorizonDays: readRecurrenceHorizonDays(process.env),
     },
     dynamo,
     db,
