@@ -57,6 +57,10 @@ export const VisitSchema = z.object({
   assignment: AssignmentSchema.nullable(),
   unfilledReason: z.string().optional(),
   cancelReason: z.string().optional(),
+  /** A rescheduled visit points back to the one it replaces. */
+  rescheduledFrom: Id.optional(),
+  /** Asked first when dispatched (the caregiver of the visit this one replaces). */
+  preferredCaregiverId: Id.optional(),
   /** The weekly series this visit belongs to. */
   seriesId: Id.optional(),
   /** 2 once dispatch has widened to the second ring (offers beyond the 15-minute circle). */
@@ -99,6 +103,11 @@ export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
 export type VisitView = z.infer<typeof VisitView>;
 
 export const CancelVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
+export const RescheduleVisitRequest = z.strictObject({
+  earliestStart: OffsetDateTime,
+  latestStart: OffsetDateTime,
+  reason: z.string().trim().min(2).max(500),
+});
 export const DeclineOfferRequest = z.object({ reason: z.string().trim().max(200).optional() });
 
 /** A visit can be cancelled until the caregiver has checked in. */

@@ -98,10 +98,10 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const { visit } = record;
   const elder = await getElder(p, visit.elderId);
   if (!elder) throw new Error(`visit ${visit.id} refers to missing elder ${visit.elderId}`);
-  // A series' visits go first to whoever took its first one.
-  const seriesCaregiver = visit.seriesId ? (await getSeries(p, visit.seriesId))?.preferredCaregiverId : undefined;
-  if (seriesCaregiver && !elder.preferences.preferredCaregivers.includes(seriesCaregiver)) {
-    elder.preferences = { ...elder.preferences, preferredCaregivers: [...elder.preferences.preferredCaregivers, seriesCaregiver] };
+  // A rescheduled visit goes first to its caregiver; a series' visits to whoever took its first one.
+  const preferredForVisit = visit.preferredCaregiverId ?? (visit.seriesId ? (await getSeries(p, visit.seriesId))?.preferredCaregiverId : undefined);
+  if (preferredForVisit && !elder.preferences.preferredCaregivers.includes(preferredForVisit)) {
+    elder.preferences = { ...elder.preferences, preferredCaregivers: [...elder.preferences.preferredCaregivers, preferredForVisit] };
   }
   let found = await candidatesIn(p, record, elder, visit.ring ?? 1);
   if (found.ranked.length === 0 && found.ring === 1) found = await candidatesIn(p, record, elder, 2);

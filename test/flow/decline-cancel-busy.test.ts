@@ -176,3 +176,30 @@ describe('ranking', () => {
     expect(offered.offers[0]!.score!.components.continuity).toBe(1);
   });
 });
+
+describe('rescheduling', () => {
+  it('cancels the old visit and requests a new one in the new window, asking its caregiver first', async () => {
+    const id = await request(8, '09:00', '10:00');
+    const links = await linksOf(id);
+    const [caregiver, token] = [...links.entries()][0]!;
+    expect((await post(token, 'accept')).status).toBe(200);
+    const date = day(9);
+    const res = await http.post(`/visits/${id}/reschedule`, { earliestStart: `${date}T14:00:00+08:00`, latestStart: `${date}T15:00:00+08:00`, reason: '老人上午要去医院复查' }, center);
+    expect(res.status).toBe(201);
+    const { id: newId } = (await res.json()) as { id: string };
+    const old = await visit(id);
+    expect(old.status).toBe('CANCELLED');
+    expect(old.history.at(-1)!.note).toContain(newId);
+    const fresh = await waitFor(async () => {
+      const v = (await (await http.get(`/visits/${newId}`, bureau)).json()) as VisitView;
+      return v.offers.length ? v : undefined;
+    }, 'offers of the new visit');
+    expect(fresh.earliestStart).toBe(`${date}T14:00:00+08:00`);
+    expect(fresh.offers[0]!.caregiverId).toBe(caregiver);
+    // The caregiver hears that the old time is off.
+    const phone = await phoneOf(caregiver);
+    await waitFor(async () => ((await sms(id)).some((m) => m.to === phone && m.text.includes('已取消')) ? true : undefined), 'the SMS about the old time');
+    expect((await http.post(`/visits/${id}/reschedule`, { earliestStart: `${date}T14:00:00+08:00`, latestStart: `${date}T15:00:00+08:00`, reason: '再改一次' }, center)).status).toBe(409);
+    expect((await http.post(`/visits/${newId}/reschedule`, { earliestStart: '2020-01-01T09:00:00+08:00', latestStart: '2020-01-01T10:00:00+08:00', reason: '过去的时间' }, center)).status).toBe(400);
+  });
+});

@@ -1,0 +1,78 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import { conflict, notFound } from '../../domain/errors.js';
+import { toCityTime } from '../../domain/time.js';
+import { CANCELLABLE, type RescheduleVisitRequest, planVisit } from '../../domain/visit.js';
+import { makeEvent } from '../../events/catalog.js';
+import { isTransactionCancelled } from '../shared/errors.js';
+import { keys } from '../shared/keys.js';
+import type { Platform } from '../shared/platform.js';
+import { getElder } from '../shared/registry-store.js';
+import { outboxPut } from '../shared/store.js';
+import { readVisit, visitItems } from '../shared/visit-store.js';
+
+/**
+ * A new window for a visit: the old visit is cancelled and a new one
+ * requested in one transaction, so there is never none and never two. The
+ * caregiver who had it is asked first, and told by SMS that the old time is
+ * off; offers and links of the old visit end as on any cancellation.
+ */
+export async function rescheduleVisit(p: Platform, centerId: string, id: string, request: z.infer<typeof RescheduleVisitRequest>) {
+  const record = await readVisit(p, id);
+  if (!record || record.visit.centerId !== centerId) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
+  const old = record.visit;
+  if (!CANCELLABLE.includes(old.status)) throw conflict('INVALID_TRANSITION', `a ${old.status} visit cannot be rescheduled`, 'status');
+  const elder = await getElder(p, old.elderId);
+  if (!elder) throw notFound('ELDER_NOT_FOUND', `no elder ${old.elderId}`, 'elderId');
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const planned = planVisit({
+    request: {
+      elderId: old.elderId,
+      serviceCode: old.serviceCode,
+      earliestStart: request.earliestStart,
+      latestStart: request.latestStart,
+      durationMin: old.durationMin,
+      urgency: old.urgency,
+      ...(old.notes ? { notes: old.notes } : {}),
+    },
+    centerId,
+    elder,
+    id: p.newId(),
+    now,
+  });
+  const visit = { ...planned, rescheduledFrom: old.id, ...(old.assignment ? { preferredCaregiverId: old.assignment.caregiverId } : {}) };
+  const cancelled = makeEvent('VisitCancelled', { visitId: old.id, centerId, reason: `rescheduled to ${visit.earliestStart}: ${request.reason}` }, { id: p.newId(), occurredAt: at });
+  const requested = makeEvent(
+    'VisitRequested',
+    { visitId: visit.id, centerId, elderId: visit.elderId, serviceCode: visit.serviceCode, earliestStart: visit.earliestStart, latestStart: visit.latestStart, urgency: visit.urgency },
+    { id: p.newId(), occurredAt: at },
+  );
+  try {
+    await p.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: p.config.tableName,
+              Key: keys.visit(old.id),
+              UpdateExpression: 'SET #status = :cancelled, cancelReason = :reason',
+              ConditionExpression: '#status = :was',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':reason': cancelled.data.reason, ':was': old.status },
+            },
+          },
+          { Put: { TableName: p.config.tableName, Item: visitItems.history(old.id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: `center:${centerId}`, note: `${cancelled.data.reason} (new visit ${visit.id})` }, cancelled.id, now) } },
+          outboxPut(p, cancelled),
+          { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitRequested', status: 'REQUESTED', actor: `center:${centerId}`, note: `rescheduled from ${old.id}` }, requested.id, now) } },
+          outboxPut(p, requested),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
+    throw error;
+  }
+  return { id: visit.id, status: visit.status };
+}
