@@ -103,6 +103,7 @@ export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
 export type VisitView = z.infer<typeof VisitView>;
 
 export const CancelVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
+export const ReopenVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
 export const RescheduleVisitRequest = z.strictObject({
   earliestStart: OffsetDateTime,
   latestStart: OffsetDateTime,

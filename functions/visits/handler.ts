@@ -1,12 +1,12 @@
 import '../shared/aws/platform.js';
 import { badRequest, notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
-import { CancelVisitRequest, CreateVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
+import { CancelVisitRequest, CreateVisitRequest, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { readVisit, toView } from '../shared/visit-store.js';
 import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
-import { rescheduleVisit } from './reschedule-visit.js';
+import { reopenVisit, rescheduleVisit } from './reschedule-visit.js';
 
 export const handler = httpHandler('visits', {
   'POST /visits': async ({ event, principal, platform, lambdaContext }) => {
@@ -22,6 +22,13 @@ export const handler = httpHandler('visits', {
     const id = parseWith(Id, params.id, 'id');
     const request = parseWith(RescheduleVisitRequest, jsonBody(event));
     const created = await rescheduleVisit(platform, principal!.orgId, id, request);
+    return json(201, created, { location: `/visits/${created.id}` });
+  },
+
+  'POST /visits/{id}/reopen': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const { reason } = parseWith(ReopenVisitRequest, jsonBody(event));
+    const created = await reopenVisit(platform, principal!.orgId, id, reason);
     return json(201, created, { location: `/visits/${created.id}` });
   },
 

@@ -7,7 +7,7 @@ import { makeEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { getElder } from '../shared/registry-store.js';
+import { getElder, getStreet } from '../shared/registry-store.js';
 import { outboxPut } from '../shared/store.js';
 import { readVisit, visitItems } from '../shared/visit-store.js';
 
@@ -17,13 +17,21 @@ import { readVisit, visitItems } from '../shared/visit-store.js';
  * caregiver who had it is asked first, and told by SMS that the old time is
  * off; offers and links of the old visit end as on any cancellation.
  */
-export async function rescheduleVisit(p: Platform, centerId: string, id: string, request: z.infer<typeof RescheduleVisitRequest>) {
+export async function rescheduleVisit(
+  p: Platform,
+  callerCenterId: string,
+  id: string,
+  request: z.infer<typeof RescheduleVisitRequest>,
+  options: { hubMayAct?: boolean } = {},
+) {
   const record = await readVisit(p, id);
-  if (!record || record.visit.centerId !== centerId) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
-  const old = record.visit;
+  const old = record?.visit;
+  const elder = old ? await getElder(p, old.elderId) : undefined;
+  // The owning centre, or, where allowed, the hub centre of the elder's street.
+  const hub = options.hubMayAct && elder ? (await getStreet(p, elder.streetId))?.hubCenterId : undefined;
+  if (!old || !elder || (old.centerId !== callerCenterId && hub !== callerCenterId)) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
+  const centerId = old.centerId;
   if (!CANCELLABLE.includes(old.status)) throw conflict('INVALID_TRANSITION', `a ${old.status} visit cannot be rescheduled`, 'status');
-  const elder = await getElder(p, old.elderId);
-  if (!elder) throw notFound('ELDER_NOT_FOUND', `no elder ${old.elderId}`, 'elderId');
   const now = p.clock.now();
   const at = toCityTime(now);
   const planned = planVisit({
@@ -62,10 +70,10 @@ export async function rescheduleVisit(p: Platform, centerId: string, id: string,
               ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':reason': cancelled.data.reason, ':was': old.status },
             },
           },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(old.id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: `center:${centerId}`, note: `${cancelled.data.reason} (new visit ${visit.id})` }, cancelled.id, now) } },
+          { Put: { TableName: p.config.tableName, Item: visitItems.history(old.id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: `center:${callerCenterId}`, note: `${cancelled.data.reason} (new visit ${visit.id})` }, cancelled.id, now) } },
           outboxPut(p, cancelled),
           { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitRequested', status: 'REQUESTED', actor: `center:${centerId}`, note: `rescheduled from ${old.id}` }, requested.id, now) } },
+          { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitRequested', status: 'REQUESTED', actor: `center:${callerCenterId}`, note: `rescheduled from ${old.id}` }, requested.id, now) } },
           outboxPut(p, requested),
         ],
       }),
@@ -75,4 +83,18 @@ export async function rescheduleVisit(p: Platform, centerId: string, id: string,
     throw error;
   }
   return { id: visit.id, status: visit.status };
+}
+
+/** An UNFILLED visit dispatched again in its own window (new caregivers may have joined, others freed up). */
+export async function reopenVisit(p: Platform, callerCenterId: string, id: string, reason: string) {
+  const record = await readVisit(p, id);
+  if (record && record.visit.status !== 'UNFILLED') throw conflict('INVALID_TRANSITION', `only an UNFILLED visit can be re-opened; this one is ${record.visit.status}`, 'status');
+  const visit = record?.visit;
+  return rescheduleVisit(
+    p,
+    callerCenterId,
+    id,
+    { earliestStart: visit?.earliestStart ?? '', latestStart: visit?.latestStart ?? '', reason: `re-opened: ${reason}` },
+    { hubMayAct: true },
+  );
 }

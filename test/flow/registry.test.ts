@@ -474,3 +474,38 @@ describe('an elder moves', () => {
     expect(await (await http.get(`/elders/${id}`, to)).json()).toMatchObject({ name: '孙玉兰', centerId: 'ctr-binhe-hub' });
   });
 });
+
+describe('re-opening an unfilled visit', () => {
+  it('dispatches it again once someone can go, at the hand of the street’s hub centre', async () => {
+    const spot = { lat: 39.38, lon: 107.15 }; // far out in the desert: nobody within the second ring
+    const owner = await http.token('center', 'ctr-xinhua-hub');
+    const elder = await http.post('/elders', {
+      name: '乌日娜', address: '乌海市海南区公乌素镇南部牧点7号', location: spot, careLevel: 'mild',
+      consent: { givenBy: '乌日娜', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, owner);
+    const { id: elderId } = (await elder.json()) as { id: string };
+    const detail = (await (await http.get(`/elders/${elderId}`, owner)).json()) as { streetId: string };
+    const hubId = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string }> }).items.find((s) => s.id === detail.streetId)!.hubCenterId;
+    const day = workday(local.clock.now(), 3);
+    const created = await http.post('/visits', { elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
+    const { id } = (await created.json()) as { id: string };
+    await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+
+    // A company opens a site there and a caregiver joins.
+    const company = await createCompany({ services: ['cleaning'], sites: [{ name: '南部站', ...spot }] });
+    await http.post(`/enterprises/${company.id}/licence`, { reason: '材料齐全' }, bureau);
+    const { id: caregiverId } = (await (await http.post('/caregivers', caregiverBody(company.id, { home: spot }), bureau)).json()) as { id: string };
+
+    expect((await http.post(`/visits/${id}/reopen`, { reason: '新增服务人员' }, await http.token('center', 'ctr-binhe-hub'))).status).toBe(404);
+    const reopened = await http.post(`/visits/${id}/reopen`, { reason: '新增服务人员' }, await http.token('center', hubId));
+    expect(reopened.status).toBe(201);
+    const { id: newId } = (await reopened.json()) as { id: string };
+    const offered = await waitFor(async () => {
+      const v = (await (await http.get(`/visits/${newId}`, bureau)).json()) as { status: string; offers: Array<{ caregiverId: string }> };
+      return v.status !== 'REQUESTED' ? v : undefined;
+    }, 'the new dispatch');
+    expect(offered.status).toBe('OFFERED');
+    expect(offered.offers[0]!.caregiverId).toBe(caregiverId);
+    expect((await http.post(`/visits/${newId}/reopen`, { reason: '再开一次' }, owner)).status).toBe(409);
+  });
+});
