@@ -23,3 +23,10 @@ export function cancelledSmsText(input: { service: Service; earliestStart: strin
   const time = input.earliestStart.slice(11, 16);
   return `${SMS_SIGNATURE}您${day}日${time}的${input.service.nameZh}服务已取消，无需上门。`;
 }
+
+/** A visit assigned by hand (by the hub centre or the company's dispatcher): the job's link. */
+export function assignedSmsText(input: { service: Service; earliestStart: string; link: string }): string {
+  const day = Number(input.earliestStart.slice(8, 10));
+  const time = input.earliestStart.slice(11, 16);
+  return `${SMS_SIGNATURE}派${input.service.nameZh}${day}日${time} ${input.link}`;
+}

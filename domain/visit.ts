@@ -38,7 +38,13 @@ export const CreatedVisit = z.object({
   instances: z.array(z.object({ id: Id, earliestStart: z.iso.datetime({ offset: true }) })).optional(),
 });
 
-export const AssignmentSchema = z.object({ caregiverId: Id, enterpriseId: Id, acceptedAt: OffsetDateTime });
+export const AssignmentSchema = z.object({
+  caregiverId: Id,
+  enterpriseId: Id,
+  acceptedAt: OffsetDateTime,
+  /** Set when a hub centre or a company's dispatcher assigned the visit by hand. */
+  assignedBy: z.string().optional(),
+});
 export type Assignment = z.infer<typeof AssignmentSchema>;
 
 export const VisitSchema = z.object({
@@ -103,6 +109,7 @@ export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
 export type VisitView = z.infer<typeof VisitView>;
 
 export const CancelVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
+export const AssignVisitRequest = z.strictObject({ caregiverId: Id, reason: z.string().trim().min(2).max(500) });
 export const ReopenVisitRequest = z.strictObject({ reason: z.string().trim().min(2).max(500) });
 export const RescheduleVisitRequest = z.strictObject({
   earliestStart: OffsetDateTime,

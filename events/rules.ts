@@ -21,8 +21,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'NotifyCaregivers',
-    description: 'Send the caregiver an SMS link for each offer, and word of a cancelled visit',
-    detailTypes: ['OfferSent', 'VisitCancelled'],
+    description: 'Send the caregiver an SMS link for each offer or visit assigned by hand, and word of a cancelled visit',
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned'],
     target: 'notify',
   },
 ];

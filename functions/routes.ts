@@ -20,7 +20,7 @@ import {
   UpdateEnterpriseRequest,
 } from '../domain/registry-requests.js';
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
-import { CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, VisitView } from '../domain/visit.js';
+import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -88,6 +88,7 @@ export const routes = [
   { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit', requiredHeaders: ['Idempotency-Key'], request: CreateVisitRequest, response: CreatedVisit },
   { method: 'GET', path: '/visits/{id}', group: 'visits', access: ['center', 'bureau', 'admin'], summary: 'A visit with its offers, assignment and history', response: VisitView },
   { method: 'POST', path: '/visits/{id}/reschedule', group: 'visits', access: ['center'], summary: 'Move a visit to another window: it is cancelled and a new one requested, its caregiver asked first', request: RescheduleVisitRequest, response: CreatedVisit },
+  { method: 'POST', path: '/visits/{id}/assign', group: 'visits', access: ['center', 'enterprise'], summary: 'Assign an open or UNFILLED visit by hand (the street’s hub centre, or a company for its own caregiver)', request: AssignVisitRequest, response: VisitView },
   { method: 'POST', path: '/visits/{id}/reopen', group: 'visits', access: ['center'], summary: 'Dispatch an UNFILLED visit again in its window (the owning centre or the street’s hub centre)', request: ReopenVisitRequest, response: CreatedVisit },
   { method: 'POST', path: '/visits/{id}/cancel', group: 'visits', access: ['center'], summary: 'Cancel a visit of the calling centre, with a reason (until check-in)', request: CancelVisitRequest, response: VisitView },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },

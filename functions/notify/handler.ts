@@ -2,7 +2,7 @@ import '../shared/aws/platform.js';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
-import { cancelledSmsText, offerSmsText } from '../../domain/sms.js';
+import { assignedSmsText, cancelledSmsText, offerSmsText } from '../../domain/sms.js';
 import { parseEvent } from '../../events/catalog.js';
 import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
@@ -21,13 +21,15 @@ const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
  * redelivery before the SMS went out mints a fresh link (the old hash no
  * longer matches the offer, so the old link is dead); after, it does nothing.
  */
-export async function sendOfferLink(p: Platform, visitId: string, caregiverId: string): Promise<void> {
+export async function sendOfferLink(p: Platform, visitId: string, caregiverId: string, kind: 'offer' | 'assigned' = 'offer'): Promise<void> {
+  // An offer waits for an answer; a visit assigned by hand is already the caregiver's.
+  const expected = kind === 'offer' ? { offer: 'PENDING', visit: 'OFFERED' } : { offer: 'ACCEPTED', visit: 'ASSIGNED' };
   const offer = await getOffer(p, visitId, caregiverId);
-  if (!offer || offer.status !== 'PENDING' || offer.smsSentAt) return;
+  if (!offer || offer.status !== expected.offer || offer.smsSentAt) return;
   const [visit, caregiver] = await Promise.all([getVisit(p, visitId), getCaregiver(p, caregiverId)]);
   const service = visit && findService(visit.serviceCode);
   if (!visit || !caregiver || !service) throw new Error(`offer ${visitId}/${caregiverId} refers to missing data`);
-  if (visit.status !== 'OFFERED') return; // taken or closed before the SMS went out
+  if (visit.status !== expected.visit) return; // taken or closed before the SMS went out
 
   const token = p.newToken();
   const tokenHash = hashToken(token);
@@ -57,10 +59,10 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
               UpdateExpression: 'SET linkHash = :hash',
               // The link as read: of two deliveries at once, only one mints and sends.
               ConditionExpression: offer.linkHash
-                ? '#status = :pending AND attribute_not_exists(smsSentAt) AND linkHash = :previous'
-                : '#status = :pending AND attribute_not_exists(smsSentAt) AND attribute_not_exists(linkHash)',
+                ? '#status = :expected AND attribute_not_exists(smsSentAt) AND linkHash = :previous'
+                : '#status = :expected AND attribute_not_exists(smsSentAt) AND attribute_not_exists(linkHash)',
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':hash': tokenHash, ':pending': 'PENDING', ...(offer.linkHash ? { ':previous': offer.linkHash } : {}) },
+              ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(offer.linkHash ? { ':previous': offer.linkHash } : {}) },
             },
           },
         ],
@@ -71,7 +73,8 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
     throw error;
   }
   const link = `${p.config.publicBaseUrl}/j/${token}`;
-  await p.sms.send({ to: caregiver.phone, text: offerSmsText({ service, earliestStart: visit.earliestStart, link }), visitId });
+  const text = kind === 'offer' ? offerSmsText({ service, earliestStart: visit.earliestStart, link }) : assignedSmsText({ service, earliestStart: visit.earliestStart, link });
+  await p.sms.send({ to: caregiver.phone, text, visitId });
   await p.db.send(
     new UpdateCommand({
       TableName: p.config.tableName,
@@ -117,6 +120,9 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'VisitCancelled':
       return sendCancellation(platform(), parsed.data.visitId);
+    case 'VisitAssigned':
+      // Accepted through a link: the caregiver has it. Assigned by hand: they get one now.
+      return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');
     default:
       logger.warn('notify ignores event', { type: parsed.type });
   }

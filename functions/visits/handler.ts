@@ -1,9 +1,10 @@
 import '../shared/aws/platform.js';
 import { badRequest, notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
-import { CancelVisitRequest, CreateVisitRequest, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
+import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { readVisit, toView } from '../shared/visit-store.js';
+import { assignVisit } from './assign-visit.js';
 import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
 import { reopenVisit, rescheduleVisit } from './reschedule-visit.js';
@@ -23,6 +24,12 @@ export const handler = httpHandler('visits', {
     const request = parseWith(RescheduleVisitRequest, jsonBody(event));
     const created = await rescheduleVisit(platform, principal!.orgId, id, request);
     return json(201, created, { location: `/visits/${created.id}` });
+  },
+
+  'POST /visits/{id}/assign': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const { caregiverId, reason } = parseWith(AssignVisitRequest, jsonBody(event));
+    return json(200, await assignVisit(platform, principal!, id, caregiverId, reason));
   },
 
   'POST /visits/{id}/reopen': async ({ event, params, principal, platform }) => {

@@ -509,3 +509,48 @@ describe('re-opening an unfilled visit', () => {
     expect((await http.post(`/visits/${newId}/reopen`, { reason: '再开一次' }, owner)).status).toBe(409);
   });
 });
+
+describe('assigning by hand', () => {
+  it('lets the hub centre give an unfilled visit to a qualified caregiver, who gets the job by SMS', async () => {
+    const spot = { lat: 39.36, lon: 107.02 }; // desert south of the towns: nobody within reach
+    const owner = await http.token('center', 'ctr-xinhua-hub');
+    const elder = await http.post('/elders', {
+      name: '其其格', address: '乌海市海南区巴音陶亥镇东部牧点2号', location: spot, careLevel: 'severe',
+      consent: { givenBy: '其其格', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+    }, owner);
+    const { id: elderId } = (await elder.json()) as { id: string };
+    const detail = (await (await http.get(`/elders/${elderId}`, owner)).json()) as { streetId: string };
+    const hubId = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string }> }).items.find((s) => s.id === detail.streetId)!.hubCenterId;
+    const day = workday(local.clock.now(), 4);
+    const created = await http.post('/visits', { elderId, serviceCode: 'bathing', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
+    const { id } = (await created.json()) as { id: string };
+    await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+
+    // A licensed company far away has a qualified caregiver, and one without a bathing certificate.
+    const company = await createCompany({ services: ['bathing', 'cleaning'] });
+    await http.post(`/enterprises/${company.id}/licence`, { reason: '材料齐全' }, bureau);
+    const { id: qualified } = (await (await http.post('/caregivers', caregiverBody(company.id), bureau)).json()) as { id: string };
+    const { id: cleaner } = (await (await http.post('/caregivers', caregiverBody(company.id, { certificates: [{ type: 'domestic', number: 'D-1', validUntil: '2029-01-01' }] }), bureau)).json()) as { id: string };
+    const other = await createCompany();
+    const hub = await http.token('center', hubId);
+
+    const unqualified = await http.post(`/visits/${id}/assign`, { caregiverId: cleaner, reason: '就近安排' }, hub);
+    expect(unqualified.status).toBe(409);
+    expect(await errorOf(unqualified)).toMatchObject({ code: 'NOT_ELIGIBLE', field: 'caregiverId' });
+    expect((await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '就近安排' }, await http.token('enterprise', other.id))).status).toBe(403);
+    expect((await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '就近安排' }, await http.token('center', 'ctr-binhe-hub'))).status).toBe(404);
+
+    const assigned = await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '家属同意远程派人' }, hub);
+    expect(assigned.status).toBe(200);
+    expect(await assigned.json()).toMatchObject({ status: 'ASSIGNED', assignment: { caregiverId: qualified, assignedBy: `center:${hubId}` } });
+    const phone = ((await (await http.get(`/caregivers/${qualified}`, bureau)).json()) as { phone: string }).phone;
+    const sms = await waitFor(async () => {
+      const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ to: string; text: string }> };
+      return items.find((m) => m.to === phone);
+    }, 'the job SMS');
+    expect(sms.text).toMatch(/^【一刻钟】派助浴/);
+    const token = /\/j\/([A-Za-z0-9_-]+)/.exec(sms.text)![1];
+    expect(await (await fetch(`${http.url}/j/${token}`)).text()).toContain('您已接单');
+    expect((await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '再派一次' }, hub)).status).toBe(409);
+  });
+});
