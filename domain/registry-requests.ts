@@ -41,6 +41,7 @@ export const CreateEnterpriseRequest = z.strictObject({
   licenceValidUntil: IsoDate,
   services: z.array(ServiceCode).min(1).max(20),
   sites: z.array(SiteInput).min(1).max(50),
+  dispatcherPhone: Mobile.optional(),
 });
 export type CreateEnterpriseRequest = z.infer<typeof CreateEnterpriseRequest>;
 
@@ -76,6 +77,7 @@ export function planEnterprise(request: CreateEnterpriseRequest, ctx: { id: stri
     status: 'registered',
     services: [...new Set(request.services)],
     sites: request.sites.map((s) => ({ name: s.name, location: fromInput(s) })),
+    ...(request.dispatcherPhone ? { dispatcherPhone: request.dispatcherPhone } : {}),
     createdAt: toCityTime(ctx.now),
   };
 }

@@ -18,6 +18,8 @@ export const CenterSchema = z.object({
   streetId: Id,
   communityId: Id.optional(),
   location: LocationSchema,
+  /** A mobile the centre keeps on duty: told when a visit in its street finds nobody. */
+  dutyPhone: z.string().optional(),
 });
 export type Center = z.infer<typeof CenterSchema>;
 
@@ -44,6 +46,8 @@ export const EnterpriseSchema = z.object({
   status: EnterpriseStatus,
   services: z.array(ServiceCode),
   sites: z.array(SiteSchema),
+  /** The company's dispatcher: told when a visit near its sites finds nobody. */
+  dispatcherPhone: z.string().optional(),
   createdAt: At,
 });
 export type Enterprise = z.infer<typeof EnterpriseSchema>;

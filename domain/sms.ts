@@ -30,3 +30,10 @@ export function assignedSmsText(input: { service: Service; earliestStart: string
   const time = input.earliestStart.slice(11, 16);
   return `${SMS_SIGNATURE}派${input.service.nameZh}${day}日${time} ${input.link}`;
 }
+
+/** To the companies' dispatchers and the street's hub centre: a visit nearby found nobody. */
+export function unfilledSmsText(input: { service: Service; earliestStart: string }): string {
+  const day = Number(input.earliestStart.slice(8, 10));
+  const time = input.earliestStart.slice(11, 16);
+  return `${SMS_SIGNATURE}${input.service.nameZh} ${day}日${time} 无人接单，请协调派人并在平台处理。`;
+}

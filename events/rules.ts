@@ -21,8 +21,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'NotifyCaregivers',
-    description: 'Send the caregiver an SMS link for each offer or visit assigned by hand, and word of a cancelled visit',
-    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned'],
+    description: 'SMS: offer and job links to caregivers, word of a cancelled visit, and an unfilled visit to dispatchers and the hub centre',
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled'],
     target: 'notify',
   },
 ];

@@ -413,7 +413,15 @@ function generatePlaces(divisions: Divisions): Place[] {
         return { id: `cm-${slug}-${i + 1}`, streetId: street.id, nameZh, location: scatter(rng, location, town ? 3 : 1.5) };
       });
       const near = (at: Location) => nearestCommunity(at, communities)!.id;
-      const hub: Center = { id: street.hubCenterId, name: `${division.nameZh}社区养老服务中心`, kind: 'hub', streetId: street.id, communityId: near(location), location };
+      const hub: Center = {
+        id: street.hubCenterId,
+        name: `${division.nameZh}社区养老服务中心`,
+        kind: 'hub',
+        streetId: street.id,
+        communityId: near(location),
+        location,
+        dutyPhone: `1390473${String(9000 + places.length).padStart(4, '0')}`,
+      };
       const hosts = rng.shuffle([...communities]).slice(0, town ? rng.int(1, 2) : rng.int(1, 3));
       const stations: Center[] = hosts.map((host, i) => {
         const daycare = rng.chance(0.4);
@@ -567,6 +575,8 @@ function generateEnterprises(places: Place[], figures: SeedFigures, counts: Retu
       status,
       services: [...baseServices[orientation]],
       sites,
+      // Derived from the id, so the rest of the city's random draws stay as they were.
+      dispatcherPhone: `1357473${String(i + 1).padStart(4, '0')}`,
       createdAt: registeredAt,
     };
     return { enterprise, history, orientation, standing, district: home.district, size: 0.3 + 3 * rng.next() ** 2, sitePlaces, anchor: i === anchorIndex };

@@ -2,13 +2,14 @@ import '../shared/aws/platform.js';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
-import { assignedSmsText, cancelledSmsText, offerSmsText } from '../../domain/sms.js';
+import { assignedSmsText, cancelledSmsText, offerSmsText, unfilledSmsText } from '../../domain/sms.js';
+import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
 import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
 import { type Platform, platform } from '../shared/platform.js';
-import { getCaregiver } from '../shared/registry-store.js';
+import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
 import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit } from '../shared/visit-store.js';
 
@@ -112,6 +113,51 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
   await p.sms.send({ to: caregiver.phone, text: cancelledSmsText({ service, earliestStart: visit.earliestStart }), visitId });
 }
 
+/** How many nearby companies' dispatchers hear of an unfilled visit: enough to find someone, not a broadcast. */
+const DISPATCHERS_TOLD = 5;
+
+/**
+ * A visit found nobody, even in the second ring: the dispatchers of the
+ * nearest licensed companies that offer the service, and the hub centre of
+ * the elder's street, are told, so a person can assign it by hand or re-open
+ * it. Once per visit (a marker set before sending).
+ */
+export async function sendUnfilledNotices(p: Platform, visitId: string): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  const service = visit && findService(visit.serviceCode);
+  if (!visit || visit.status !== 'UNFILLED' || !service) return;
+  const elder = await getElder(p, visit.elderId);
+  if (!elder) return;
+  const [street, nearby] = await Promise.all([getStreet(p, elder.streetId), caregiversNear(p, elder.location, 2)]);
+  const hub = street ? await getCenter(p, street.hubCenterId) : undefined;
+  const companies = new Map<string, { phone: string; km: number }>();
+  for (const { caregiver, enterprise } of nearby) {
+    if (!enterprise?.dispatcherPhone || enterprise.status !== 'licensed' || !enterprise.services.includes(service.code)) continue;
+    const km = distanceKm(caregiver.location, elder.location);
+    const known = companies.get(enterprise.id);
+    if (!known || km < known.km) companies.set(enterprise.id, { phone: enterprise.dispatcherPhone, km });
+  }
+  const phones = [...companies.values()].sort((a, b) => a.km - b.km).slice(0, DISPATCHERS_TOLD).map((c) => c.phone);
+  if (hub?.dutyPhone) phones.push(hub.dutyPhone);
+  if (phones.length === 0) return;
+  try {
+    await p.db.send(
+      new UpdateCommand({
+        TableName: p.config.tableName,
+        Key: keys.visit(visitId),
+        UpdateExpression: 'SET unfilledNoticeSentAt = :at',
+        ConditionExpression: 'attribute_not_exists(unfilledNoticeSentAt)',
+        ExpressionAttributeValues: { ':at': p.clock.now().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return;
+    throw error;
+  }
+  const text = unfilledSmsText({ service, earliestStart: visit.earliestStart });
+  for (const to of new Set(phones)) await p.sms.send({ to, text, visitId });
+}
+
 /** Target of the NotifyCaregivers rule (events/rules.ts). */
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
   const parsed = parseEvent(event.detail);
@@ -120,6 +166,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'VisitCancelled':
       return sendCancellation(platform(), parsed.data.visitId);
+    case 'VisitUnfilled':
+      return sendUnfilledNotices(platform(), parsed.data.visitId);
     case 'VisitAssigned':
       // Accepted through a link: the caregiver has it. Assigned by hand: they get one now.
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');

@@ -153,6 +153,7 @@ export async function updateEnterprise(p: Platform, id: string, request: UpdateE
     ...(request.licenceNumber !== undefined ? { licenceNumber: request.licenceNumber } : {}),
     ...(request.licenceValidUntil !== undefined ? { licenceValidUntil: request.licenceValidUntil } : {}),
     ...(request.services !== undefined ? { services: [...new Set(request.services)] } : {}),
+    ...(request.dispatcherPhone !== undefined ? { dispatcherPhone: request.dispatcherPhone } : {}),
     ...(request.sites !== undefined ? { sites: request.sites.map((s, i) => ({ name: s.name, location: assertInCity(fromInput(s), `sites.${i}`) })) } : {}),
   };
   const update = setFields(changes);

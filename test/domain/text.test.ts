@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { services } from '../../domain/catalog.js';
 import { maskName, maskPhone } from '../../domain/registry.js';
-import { SMS_PART_CHARS, assignedSmsText, cancelledSmsText, offerSmsText } from '../../domain/sms.js';
+import { SMS_PART_CHARS, assignedSmsText, cancelledSmsText, offerSmsText, unfilledSmsText } from '../../domain/sms.js';
 import { cityDate, toCityTime } from '../../domain/time.js';
 
 describe('offer SMS', () => {
@@ -13,6 +13,7 @@ describe('offer SMS', () => {
       expect([...text].length).toBeLessThanOrEqual(SMS_PART_CHARS);
       expect([...assignedSmsText({ service, earliestStart: '2026-11-30T09:00:00+08:00', link })].length).toBeLessThanOrEqual(SMS_PART_CHARS);
       expect([...cancelledSmsText({ service, earliestStart: '2026-11-30T09:00:00+08:00' })].length).toBeLessThanOrEqual(SMS_PART_CHARS);
+      expect([...unfilledSmsText({ service, earliestStart: '2026-11-30T09:00:00+08:00' })].length).toBeLessThanOrEqual(SMS_PART_CHARS);
       expect(text.startsWith('【一刻钟】')).toBe(true);
       expect(text).toContain('30日09:00');
     }

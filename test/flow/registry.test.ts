@@ -490,6 +490,13 @@ describe('re-opening an unfilled visit', () => {
     const created = await http.post('/visits', { elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
     const { id } = (await created.json()) as { id: string };
     await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+    // The hub centre on duty hears of it.
+    const hubPhone = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items.find((c) => c.id === hubId)!.dutyPhone!;
+    const notice = await waitFor(async () => {
+      const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ to: string; text: string }> };
+      return items.find((m) => m.to === hubPhone);
+    }, 'the hub centre told');
+    expect(notice.text).toContain('无人接单');
 
     // A company opens a site there and a caregiver joins.
     const company = await createCompany({ services: ['cleaning'], sites: [{ name: '南部站', ...spot }] });
