@@ -15,17 +15,20 @@ import { cityDate } from './time.js';
 export const RANKING_WEIGHTS = {
   travel: 0.3,
   continuity: 0.25,
-  preferred: 0.15,
+  preferred: 0.1,
   language: 0.1,
   rating: 0.1,
   fairness: 0.1,
+  /** The requesting centre's partner companies (agreements on price and quality). */
+  partner: 0.05,
 } as const;
 export type ScoreComponent = keyof typeof RANKING_WEIGHTS;
 
 export const ScoreSchema = z.object({
   total: z.number(),
   /** Each component in 0…1, before weighting. */
-  components: z.record(z.enum(Object.keys(RANKING_WEIGHTS) as [ScoreComponent, ...ScoreComponent[]]), z.number()),
+  // Partial: scores stored before a component existed still read.
+  components: z.partialRecord(z.enum(Object.keys(RANKING_WEIGHTS) as [ScoreComponent, ...ScoreComponent[]]), z.number()),
 });
 export type Score = z.infer<typeof ScoreSchema>;
 
@@ -43,6 +46,8 @@ export function rankCandidates(input: {
   elder: Pick<Elder, 'preferences'>;
   /** How many visits each caregiver has served this elder. */
   servedBefore: ReadonlyMap<string, number>;
+  /** Companies the requesting centre works with by agreement. */
+  partners?: ReadonlySet<string>;
   schedules: ReadonlyMap<string, DaySchedule>;
   visitDate: string;
   model?: TravelModel;
@@ -61,6 +66,7 @@ export function rankCandidates(input: {
       language: wanted.length === 0 ? 0.5 : caregiver?.languages.some((l) => wanted.includes(l)) ? 1 : 0,
       rating: 0.5,
       fairness: caregiver ? round(1 - today / caregiver.maxVisitsPerDay) : 0,
+      partner: input.partners?.has(candidate.enterpriseId) ? 1 : 0,
     };
     const total = round((Object.keys(RANKING_WEIGHTS) as ScoreComponent[]).reduce((sum, k) => sum + RANKING_WEIGHTS[k] * components[k], 0));
     return { ...candidate, score: { total, components } };

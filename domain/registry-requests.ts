@@ -193,6 +193,12 @@ export type UpdateElderRequest = z.infer<typeof UpdateElderRequest>;
 
 export const CreatedElder = z.object({ id: Id });
 
+/** What a centre keeps about itself: its duty phone and its partner companies. */
+export const UpdateCenterRequest = z.strictObject({
+  dutyPhone: Mobile.optional(),
+  partnerEnterpriseIds: z.array(Id).max(50).optional(),
+});
+
 /** An elder who moves is handed to the centre of their new home, with their record. */
 export const TransferElderRequest = z.strictObject({ centerId: Id, reason: z.string().trim().min(2).max(500) });
 

@@ -9,7 +9,7 @@ import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { caregiversNear, getElder, readServedBefore } from '../shared/registry-store.js';
+import { caregiversNear, getCenter, getElder, readServedBefore } from '../shared/registry-store.js';
 import { outboxPut, type TransactItem } from '../shared/store.js';
 import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
 import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
@@ -71,9 +71,10 @@ async function candidatesIn(p: Platform, record: VisitRecord, elder: Elder, ring
   const { visit } = record;
   const model = ring === 1 ? defaultTravelModel : secondRing();
   const pool = await caregiversNear(p, elder.location, ring);
-  const [schedules, servedBefore] = await Promise.all([
+  const [schedules, servedBefore, center] = await Promise.all([
     readSchedules(p, pool.map((c) => c.caregiver.id), visitDates(visit)),
     readServedBefore(p, elder.id),
+    getCenter(p, visit.centerId),
   ]);
   const selection = selectCandidates({ visit, elder, pool, schedules, model, alreadyOffered: new Set(record.offers.map((o) => o.caregiverId)) });
   const ranked = rankCandidates({
@@ -82,6 +83,7 @@ async function candidatesIn(p: Platform, record: VisitRecord, elder: Elder, ring
     elder,
     servedBefore,
     schedules,
+    partners: new Set(center?.partnerEnterpriseIds ?? []),
     visitDate: cityDate(new Date(visit.latestStart)),
     model,
   });

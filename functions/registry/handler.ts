@@ -9,6 +9,7 @@ import {
   CreateEnterpriseRequest,
   StatusChangeRequest,
   TransferElderRequest,
+  UpdateCenterRequest,
   UpdateCaregiverRequest,
   UpdateElderRequest,
   UpdateEnterpriseRequest,
@@ -18,6 +19,7 @@ import { PageQuery } from '../shared/pagination.js';
 import { toCaregiverView } from '../views.js';
 import { listCenters, listCommunities, listEldersOfCenter, listStreets } from '../shared/registry-store.js';
 import { createCaregiver, listCaregivers, readCaregiver, updateCaregiver } from './caregivers.js';
+import { updateCenter } from './centers.js';
 import { createElder, readElder, transferElder, updateElder } from './elders.js';
 import { assertMayManage, changeEnterpriseStatus, createEnterprise, listEnterprises, readEnterpriseView, updateEnterprise } from './enterprises.js';
 
@@ -38,6 +40,10 @@ export const handler = httpHandler('registry', {
     const { streetId } = parseWith(z.object({ streetId: Id.optional() }), query(ctx));
     const communities = await listCommunities(ctx.platform);
     return json(200, { items: streetId ? communities.filter((c) => c.streetId === streetId) : communities, nextCursor: null });
+  },
+  'PATCH /centers/{id}': async (ctx) => {
+    const request = parseWith(UpdateCenterRequest, jsonBody(ctx.event));
+    return json(200, await updateCenter(ctx.platform, ctx.principal!, idParam(ctx), request));
   },
   'GET /centers': async ({ platform }) => json(200, { items: await listCenters(platform), nextCursor: null }),
 

@@ -24,7 +24,7 @@ describe('rankCandidates', () => {
 
   it('explains itself: each offer carries its components and total', () => {
     const [first] = rank();
-    expect(first!.score.components).toEqual({ travel: 0.8, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness: 1 });
+    expect(first!.score.components).toEqual({ travel: 0.8, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness: 1, partner: 0 });
     expect(first!.score.total).toBeCloseTo(0.3 * 0.8 + 0.1 * 0.5 + 0.1 * 0.5 + 0.1, 3);
   });
 
@@ -32,6 +32,14 @@ describe('rankCandidates', () => {
     expect(rank({ servedBefore: new Map([['far', 4]]) })[0]!.caregiverId).toBe('far');
     const preferring = anElder({ preferences: { preferredCaregivers: ['mongol'], blockedCaregivers: [], sameGenderBathing: false, languages: ['mongolian'] } });
     expect(rank({ elder: preferring })[0]!.caregiverId).toBe('mongol');
+  });
+
+  it('prefers the centre’s partner companies, all else equal', () => {
+    const ranked = rankCandidates({
+      candidates: [candidate('near', 3), { ...candidate('twin', 3), enterpriseId: 'ent-partner' }],
+      caregivers, elder: anElder(), servedBefore: new Map(), schedules: new Map(), visitDate: '2026-11-30', partners: new Set(['ent-partner']),
+    });
+    expect(ranked.map((c) => c.caregiverId)).toEqual(['twin', 'near']);
   });
 
   it('spreads work: a caregiver with visits that day yields to an equal one without', () => {
@@ -43,7 +51,7 @@ describe('rankCandidates', () => {
 describe('adaptiveWaveSize', () => {
   const withScore = (id: string, travel: number, fairness = 1) => ({
     ...candidate(id, 15 * (1 - travel)),
-    score: { total: 0, components: { travel, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness } },
+    score: { total: 0, components: { travel, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness, partner: 0 } },
   });
   it('asks few when the best are near and free, more when they are doubtful, and more still when urgent', () => {
     const likely = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.95));

@@ -203,3 +203,27 @@ describe('rescheduling', () => {
     expect((await http.post(`/visits/${newId}/reschedule`, { earliestStart: '2020-01-01T09:00:00+08:00', latestStart: '2020-01-01T10:00:00+08:00', reason: '过去的时间' }, center)).status).toBe(400);
   });
 });
+
+describe('partner companies', () => {
+  it('are set by the centre and lift their caregivers in its visits’ ranking', async () => {
+    const id = await request(10);
+    const first = await waitFor(async () => {
+      const v = (await (await http.get(`/visits/${id}`, bureau)).json()) as VisitView;
+      return v.offers.length ? v : undefined;
+    }, 'offers');
+    const partner = first.offers[0]!.enterpriseId;
+    const patch = (who: string, body: unknown, centre: string = DEMO_ANCHOR.hubCenterId) =>
+      fetch(`${http.url}/centers/${centre}`, { method: 'PATCH', headers: { authorization: `Bearer ${who}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await patch(center, { partnerEnterpriseIds: ['ent-nowhere'] })).status).toBe(400);
+    expect((await patch(center, { partnerEnterpriseIds: [partner] }, 'ctr-binhe-hub')).status).toBe(404);
+    const saved = await patch(center, { partnerEnterpriseIds: [partner] });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ partnerEnterpriseIds: [partner] });
+    const next = await request(11);
+    const offered = await waitFor(async () => {
+      const v = (await (await http.get(`/visits/${next}`, bureau)).json()) as VisitView;
+      return v.offers.length ? v : undefined;
+    }, 'offers');
+    for (const offer of offered.offers) expect(offer.score!.components.partner).toBe(offer.enterpriseId === partner ? 1 : 0);
+  });
+});
