@@ -44,7 +44,7 @@ const scales = (process.env.BENCH_SCALES ?? '1').split(',').map(Number);
 const DAYS = Number(process.env.BENCH_DAYS ?? 7);
 const OFFER_TIMEOUT_MIN = 10;
 
-/** mulberry32: a small seeded generator, so every run draws the same week. */
+/** mulberry32: a small seeded generator. */
 function random(seed: number) {
   let a = seed >>> 0;
   return () => {
@@ -77,7 +77,9 @@ const median = (xs: number[]) => {
 };
 
 async function runScale(scale: number) {
-  const rng = random(20261129 + scale);
+  // Demand has its own draws, so every run asks for the same visits; answers vary a little with dispatch order.
+  const demand = random(20261129 + scale);
+  const rng = random(1129 + scale);
   const city = generateDemoCity({ scale });
   const enterprises = new Map(city.enterprises.map((e) => [e.enterprise.id, e.enterprise]));
   const pool = city.caregivers.map((c) => ({ caregiver: c.caregiver, enterprise: enterprises.get(c.caregiver.enterpriseId) }));
@@ -130,10 +132,10 @@ async function runScale(scale: number) {
     await local.clock.set(new Date(Date.parse(`${date}T18:00:00+08:00`) - 86_400_000));
     const todays: typeof visits = [];
     for (const { elder } of city.elders) {
-      if (rng() >= 0.01 * (careLevelFactor[elder.careLevel] ?? 1)) continue;
-      let r = rng();
+      if (demand() >= 0.01 * (careLevelFactor[elder.careLevel] ?? 1)) continue;
+      let r = demand();
       const service = (serviceMix.find(([, share]) => (r -= share) < 0) ?? serviceMix[0]!)[0];
-      const hour = 8 + Math.floor(rng() * 9);
+      const hour = 8 + Math.floor(demand() * 9);
       const earliestStart = `${date}T${String(hour).padStart(2, '0')}:00:00+08:00`;
       const latestStart = `${date}T${String(hour + 1).padStart(2, '0')}:00:00+08:00`;
       const token = centerTokens.get(elder.centerId) ?? (await tokenFor('center', elder.centerId));
@@ -192,8 +194,9 @@ async function runScale(scale: number) {
       }
     }
     for (const visit of todays) {
-      const { items } = (await (await fetch(`${base}/dev/sms?visitId=${visit.id}&limit=1000`)).json()) as { items: unknown[] };
-      smsSent += items.length;
+      const { items } = (await (await fetch(`${base}/dev/sms?visitId=${visit.id}&limit=1000`)).json()) as { items: Array<{ text: string }> };
+      // Offers only (they carry a link); notices of an unfilled visit go to dispatchers, not caregivers.
+      smsSent += items.filter((m) => m.text.includes('/j/')).length;
     }
     visits.push(...todays);
     console.log(`  day ${d + 1}/${DAYS}: ${todays.length} visits`);
