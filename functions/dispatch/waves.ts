@@ -10,9 +10,9 @@ import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } fr
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiversNear, getCenter, getElder, readServedBefore } from '../shared/registry-store.js';
-import { outboxPut, type TransactItem } from '../shared/store.js';
+import { outboxPut, statusUpdate, type TransactItem } from '../shared/store.js';
 import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
-import { readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
+import { historyPut, readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
 import { getSeries, rememberSeriesCaregiver } from '../visits/series.js';
 
 const ACTOR = 'system:dispatch';
@@ -39,14 +39,7 @@ function visitUpdate(p: Platform, record: VisitRecord, set: string, values: Reco
 
 /** An offer still PENDING moves to a final status; one that moved meanwhile is left as it is. */
 function closeOpenOffer(p: Platform, visitId: string, caregiverId: string, to: Extract<OfferStatus, 'EXPIRED' | 'REVOKED'>) {
-  return {
-    TableName: p.config.tableName,
-    Key: keys.offer(visitId, caregiverId),
-    UpdateExpression: 'SET #status = :to',
-    ConditionExpression: '#status = :pending',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':to': to, ':pending': 'PENDING' satisfies OfferStatus },
-  };
+  return statusUpdate(p, keys.offer(visitId, caregiverId), { from: 'PENDING' satisfies OfferStatus, to }).Update!;
 }
 
 async function transact(p: Platform, items: TransactItem[]): Promise<boolean> {
@@ -125,7 +118,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
     await transact(p, [
       visitUpdate(p, record, '#status = :status, unfilledReason = :reason', { ':status': 'UNFILLED' satisfies VisitStatus, ':reason': reason }),
-      { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitUnfilled', status: 'UNFILLED', actor: ACTOR, note: reason }, event.id, now) } },
+      historyPut(p, visit.id, { at, event: 'VisitUnfilled', status: 'UNFILLED', actor: ACTOR, note: reason }, event.id, now),
       outboxPut(p, event),
     ]);
     return;
@@ -170,17 +163,13 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     })),
-    {
-      Put: {
-        TableName: p.config.tableName,
-        Item: visitItems.history(
-          visit.id,
-          { at, event: 'OfferSent', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: offered to ${chosen.length} caregiver(s)${ring === 2 ? ' beyond the 15-minute circle (second ring)' : ''}` },
-          historyId,
-          now,
-        ),
-      },
-    },
+    historyPut(
+      p,
+      visit.id,
+      { at, event: 'OfferSent', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: offered to ${chosen.length} caregiver(s)${ring === 2 ? ' beyond the 15-minute circle (second ring)' : ''}` },
+      historyId,
+      now,
+    ),
     ...offerEvents.map((event) => outboxPut(p, event)),
   ]);
 }
@@ -225,12 +214,7 @@ export async function onWaveDeadline(p: Platform, visitId: string, wave: number)
       // Holds the visit still: an accept that lands first wins, and this is dropped.
       visitUpdate(p, record, 'expiredWave = :wave', { ':wave': wave }),
       ...open.map((o): TransactItem => ({ Update: closeOpenOffer(p, visitId, o.caregiverId, 'EXPIRED') })),
-      {
-        Put: {
-          TableName: p.config.tableName,
-          Item: visitItems.history(visitId, { at, event: 'OfferExpired', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: ${open.length} offer(s) expired` }, p.newId(), now),
-        },
-      },
+      historyPut(p, visitId, { at, event: 'OfferExpired', status: 'OFFERED', actor: ACTOR, note: `wave ${wave}: ${open.length} offer(s) expired` }, p.newId(), now),
       ...events.map((event) => outboxPut(p, event)),
     ]);
     if (!expired) return;

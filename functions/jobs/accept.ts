@@ -7,11 +7,11 @@ import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { getItem, outboxPut } from '../shared/store.js';
+import { getItem, outboxPut, statusUpdate } from '../shared/store.js';
 import { hashToken, TOKEN_PATTERN } from '../shared/tokens.js';
 import { getCaregiver, getElder } from '../shared/registry-store.js';
 import { bookingItem } from '../shared/schedule-store.js';
-import { type StoredOffer, getOffer, getVisit, visitItems } from '../shared/visit-store.js';
+import { type StoredOffer, getOffer, getVisit, historyPut, servedUpdate } from '../shared/visit-store.js';
 import type { Visit } from '../../domain/visit.js';
 
 const LinkSchema = z.object({ visitId: z.string(), caregiverId: z.string() });
@@ -76,46 +76,21 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
       await p.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: p.config.tableName,
-                Key: keys.visit(visit.id),
-                UpdateExpression: 'SET #status = :assigned, assignment = :assignment',
-                ConditionExpression: '#status = :offered',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':assigned': 'ASSIGNED',
-                  ':offered': 'OFFERED',
-                  ':assignment': { caregiverId: offer.caregiverId, enterpriseId: offer.enterpriseId, acceptedAt: at },
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: p.config.tableName,
-                Key: keys.offer(visit.id, offer.caregiverId),
-                UpdateExpression: 'SET #status = :accepted, acceptedAt = :at',
-                ConditionExpression: '#status = :pending AND linkHash = :hash AND expiresAt > :at',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':pending': 'PENDING', ':hash': tokenHash, ':at': at },
-              },
-            },
-            {
-              Put: {
-                TableName: p.config.tableName,
-                Item: visitItems.history(visit.id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor: `caregiver:${offer.caregiverId}` }, event.id, now),
-              },
-            },
+            statusUpdate(p, keys.visit(visit.id), {
+              from: 'OFFERED',
+              to: 'ASSIGNED',
+              set: { assignment: { caregiverId: offer.caregiverId, enterpriseId: offer.enterpriseId, acceptedAt: at } },
+            }),
+            statusUpdate(p, keys.offer(visit.id, offer.caregiverId), {
+              from: 'PENDING',
+              to: 'ACCEPTED',
+              set: { acceptedAt: at },
+              and: { expression: 'linkHash = :hash AND expiresAt > :now', values: { ':hash': tokenHash, ':now': at } },
+            }),
+            historyPut(p, visit.id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor: `caregiver:${offer.caregiverId}` }, event.id, now),
             booking,
             outboxPut(p, event),
-            {
-              Update: {
-                TableName: p.config.tableName,
-                Key: keys.served(visit.elderId, offer.caregiverId),
-                UpdateExpression: 'ADD visits :one SET lastVisitId = :visit, entity = :entity',
-                ExpressionAttributeValues: { ':one': 1, ':visit': visit.id, ':entity': 'Served' },
-              },
-            },
+            servedUpdate(p, visit.elderId, offer.caregiverId, visit.id),
           ],
         }),
       );

@@ -4,8 +4,8 @@ import { makeEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { outboxPut } from '../shared/store.js';
-import { visitItems } from '../shared/visit-store.js';
+import { outboxPut, statusUpdate } from '../shared/store.js';
+import { historyPut } from '../shared/visit-store.js';
 import { closedOfferRefusal, resolveLink } from './accept.js';
 
 /** The caregiver says no: the offer closes, and dispatch moves on at once when the wave has no one left to answer. */
@@ -24,22 +24,13 @@ export async function declineOffer(p: Platform, token: string | undefined, reaso
     await p.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.offer(visit.id, offer.caregiverId),
-              UpdateExpression: reason ? 'SET #status = :declined, declineReason = :reason' : 'SET #status = :declined',
-              ConditionExpression: '#status = :pending AND linkHash = :hash',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':declined': 'DECLINED', ':pending': 'PENDING', ':hash': tokenHash, ...(reason ? { ':reason': reason } : {}) },
-            },
-          },
-          {
-            Put: {
-              TableName: p.config.tableName,
-              Item: visitItems.history(visit.id, { at, event: 'OfferDeclined', status: visit.status, actor: `caregiver:${offer.caregiverId}`, ...(reason ? { note: reason } : {}) }, event.id, now),
-            },
-          },
+          statusUpdate(p, keys.offer(visit.id, offer.caregiverId), {
+            from: 'PENDING',
+            to: 'DECLINED',
+            ...(reason ? { set: { declineReason: reason } } : {}),
+            and: { expression: 'linkHash = :hash', values: { ':hash': tokenHash } },
+          }),
+          historyPut(p, visit.id, { at, event: 'OfferDeclined', status: visit.status, actor: `caregiver:${offer.caregiverId}`, ...(reason ? { note: reason } : {}) }, event.id, now),
           outboxPut(p, event),
         ],
       }),

@@ -20,7 +20,7 @@ import { keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getEnterprise, registryItems } from '../shared/registry-store.js';
-import { getItem, parseItem } from '../shared/store.js';
+import { getItem, parseItem, statusUpdate } from '../shared/store.js';
 import { setFields } from '../shared/update.js';
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.orgId}`;
@@ -118,16 +118,8 @@ export async function changeEnterpriseStatus(p: Platform, id: string, transition
     await p.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.enterprise(id),
-              UpdateExpression: 'SET #status = :to, GSI1SK = :gsi1sk',
-              ConditionExpression: '#status = :from',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':to': change.to, ':from': change.from, ':gsi1sk': lists.enterprisesOfCity(change.to, id).GSI1SK },
-            },
-          },
+          // The list index moves with the status, so companies list by their new status.
+          statusUpdate(p, keys.enterprise(id), { from: change.from, to: change.to, set: { GSI1SK: lists.enterprisesOfCity(change.to, id).GSI1SK } }),
           { Put: { TableName: p.config.tableName, Item: registryItems.enterpriseAudit(id, audit, p.newId(), now) } },
         ],
       }),

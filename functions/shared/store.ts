@@ -11,6 +11,7 @@ import { OUTBOX_ENTITY } from '../../events/rules.js';
 import type { AnyEvent } from '../../events/catalog.js';
 import { keys, withoutKeys } from './keys.js';
 import type { Platform } from './platform.js';
+import { setFields } from './update.js';
 
 /** One item of a TransactWrite, in the document client's plain-JavaScript form. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -75,6 +76,29 @@ export function outboxPut(p: Platform, event: AnyEvent): TransactItem {
         ttl: Math.floor(p.clock.now().getTime() / 1000) + OUTBOX_TTL_SECONDS,
       },
       ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  };
+}
+
+/**
+ * The update that moves an item from the status it was read in to the next,
+ * setting other fields with it; it fails (and so does its transaction) if
+ * someone else moved the item first. `and` adds conditions.
+ */
+export function statusUpdate(
+  p: Platform,
+  key: { PK: string; SK: string },
+  change: { from: string; to: string; set?: Record<string, unknown>; and?: { expression: string; values: Record<string, unknown> } },
+): TransactItem {
+  const extra = setFields(change.set ?? {});
+  return {
+    Update: {
+      TableName: p.config.tableName,
+      Key: key,
+      UpdateExpression: `SET #status = :toStatus${extra.fields.length ? `, ${extra.UpdateExpression.slice('SET '.length)}` : ''}`,
+      ConditionExpression: `#status = :fromStatus${change.and ? ` AND ${change.and.expression}` : ''}`,
+      ExpressionAttributeNames: { '#status': 'status', ...extra.ExpressionAttributeNames },
+      ExpressionAttributeValues: { ':toStatus': change.to, ':fromStatus': change.from, ...extra.ExpressionAttributeValues, ...change.and?.values },
     },
   };
 }

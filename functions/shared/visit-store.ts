@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { type HistoryEntry, HistoryEntrySchema, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
 import { keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
-import { getItem, parseItem, queryAll } from './store.js';
+import { makeEvent } from '../../events/catalog.js';
+import { toCityTime } from '../../domain/time.js';
+import { getItem, outboxPut, parseItem, queryAll, type TransactItem } from './store.js';
 
 /** An offer as stored: what the API shows, plus the link's hash and SMS bookkeeping. */
 export const StoredOffer = OfferSchema.extend({
@@ -64,3 +66,35 @@ export function toView(record: VisitRecord, options: { withScores?: boolean } = 
   const { expiredWave: _bookkeeping, ...visit } = record.visit;
   return { ...visit, offers, history: record.history };
 }
+
+/** A history entry, as a transaction item. */
+export const historyPut = (p: Platform, visitId: string, entry: HistoryEntry, id: string, at: Date): TransactItem => ({
+  Put: { TableName: p.config.tableName, Item: visitItems.history(visitId, entry, id, at) },
+});
+
+/**
+ * A new visit with its first history entry and its VisitRequested event: the
+ * three items every way of requesting a visit writes together.
+ */
+export function requestedVisitItems(p: Platform, visit: Visit, actor: string, now: Date, note?: string): TransactItem[] {
+  const event = makeEvent(
+    'VisitRequested',
+    { visitId: visit.id, centerId: visit.centerId, elderId: visit.elderId, serviceCode: visit.serviceCode, earliestStart: visit.earliestStart, latestStart: visit.latestStart, urgency: visit.urgency },
+    { id: p.newId(), occurredAt: toCityTime(now) },
+  );
+  return [
+    { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
+    historyPut(p, visit.id, { at: toCityTime(now), event: 'VisitRequested', status: 'REQUESTED', actor, ...(note ? { note } : {}) }, event.id, now),
+    outboxPut(p, event),
+  ];
+}
+
+/** The caregiver now serves this elder: counted for continuity in ranking. */
+export const servedUpdate = (p: Platform, elderId: string, caregiverId: string, visitId: string): TransactItem => ({
+  Update: {
+    TableName: p.config.tableName,
+    Key: keys.served(elderId, caregiverId),
+    UpdateExpression: 'ADD visits :one SET lastVisitId = :visit, entity = :entity',
+    ExpressionAttributeValues: { ':one': 1, ':visit': visitId, ':entity': 'Served' },
+  },
+});

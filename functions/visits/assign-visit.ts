@@ -10,8 +10,8 @@ import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getElder, getEnterprise, getStreet } from '../shared/registry-store.js';
 import { bookingItem, readSchedules, visitDates } from '../shared/schedule-store.js';
-import { outboxPut } from '../shared/store.js';
-import { readVisit, toView, visitItems } from '../shared/visit-store.js';
+import { outboxPut, statusUpdate } from '../shared/store.js';
+import { historyPut, readVisit, servedUpdate, toView, visitItems } from '../shared/visit-store.js';
 
 /** By hand, distance is the person's judgement; every other rule still holds. */
 const BY_HAND = { ...defaultTravelModel, circleMinutes: 24 * 60 };
@@ -58,21 +58,12 @@ export async function assignVisit(p: Platform, principal: Principal, id: string,
     await p.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.visit(id),
-              UpdateExpression: 'SET #status = :assigned, assignment = :assignment',
-              ConditionExpression: '#status = :was AND wave = :wave',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':assigned': 'ASSIGNED',
-                ':was': visit.status,
-                ':wave': visit.wave,
-                ':assignment': { caregiverId: caregiver.id, enterpriseId: enterprise.id, acceptedAt: at, assignedBy: actor },
-              },
-            },
-          },
+          statusUpdate(p, keys.visit(id), {
+            from: visit.status,
+            to: 'ASSIGNED',
+            set: { assignment: { caregiverId: caregiver.id, enterpriseId: enterprise.id, acceptedAt: at, assignedBy: actor } },
+            and: { expression: 'wave = :wave', values: { ':wave': visit.wave } },
+          }),
           {
             // The caregiver's offer for this visit, accepted: a fresh one, or one that expired or was declined before.
             Put: {
@@ -90,17 +81,10 @@ export async function assignVisit(p: Platform, principal: Principal, id: string,
               }),
             },
           },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor, note: `by hand: ${reason}` }, event.id, now) } },
+          historyPut(p, id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor, note: `by hand: ${reason}` }, event.id, now),
           await bookingItem(p, { caregiverId: caregiver.id, maxVisitsPerDay: caregiver.maxVisitsPerDay, visit, location: elder.location }),
           outboxPut(p, event),
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.served(visit.elderId, caregiver.id),
-              UpdateExpression: 'ADD visits :one SET lastVisitId = :visit, entity = :entity',
-              ExpressionAttributeValues: { ':one': 1, ':visit': id, ':entity': 'Served' },
-            },
-          },
+          servedUpdate(p, visit.elderId, caregiver.id, id),
         ],
       }),
     );

@@ -1,46 +1,41 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../domain/errors.js';
 import { toCityTime } from '../../domain/time.js';
-import { CANCELLABLE } from '../../domain/visit.js';
+import { CANCELLABLE, type Visit } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { outboxPut } from '../shared/store.js';
-import { readVisit, toView, visitItems } from '../shared/visit-store.js';
+import { outboxPut, statusUpdate, type TransactItem } from '../shared/store.js';
+import { historyPut, readVisit, toView } from '../shared/visit-store.js';
 
 /**
- * The owning centre calls a visit off, with a reason in its history. Open
- * offers are revoked and an assigned caregiver is told, by the consumers of
- * VisitCancelled.
+ * The items that call a visit off, as it was read: its status, the history
+ * entry and the VisitCancelled event (whose consumers revoke offers, free the
+ * caregiver and tell them).
  */
-export async function cancelVisit(p: Platform, centerId: string, id: string, reason: string) {
-  const record = await readVisit(p, id);
-  if (!record || record.visit.centerId !== centerId) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
-  const { visit } = record;
-  if (!CANCELLABLE.includes(visit.status)) throw conflict('INVALID_TRANSITION', `a ${visit.status} visit cannot be cancelled`, 'status');
-  const now = p.clock.now();
+export function cancellationItems(p: Platform, visit: Visit, input: { reason: string; actor: string; note?: string }, now: Date): TransactItem[] {
   const at = toCityTime(now);
-  const event = makeEvent('VisitCancelled', { visitId: id, centerId, reason }, { id: p.newId(), occurredAt: at });
+  const event = makeEvent('VisitCancelled', { visitId: visit.id, centerId: visit.centerId, reason: input.reason }, { id: p.newId(), occurredAt: at });
+  return [
+    statusUpdate(p, keys.visit(visit.id), { from: visit.status, to: 'CANCELLED', set: { cancelReason: input.reason } }),
+    historyPut(p, visit.id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: input.actor, note: input.note ?? input.reason }, event.id, now),
+    outboxPut(p, event),
+  ];
+}
+
+/** Refuses what cannot be cancelled: another centre's visit, or one past check-in. */
+export function assertCancellable(visit: Visit | undefined, centerId: string, id: string): asserts visit is Visit {
+  if (!visit || visit.centerId !== centerId) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
+  if (!CANCELLABLE.includes(visit.status)) throw conflict('INVALID_TRANSITION', `a ${visit.status} visit cannot be changed or cancelled`, 'status');
+}
+
+/** The owning centre calls a visit off, with a reason in its history. */
+export async function cancelVisit(p: Platform, centerId: string, id: string, reason: string) {
+  const visit = (await readVisit(p, id))?.visit;
+  assertCancellable(visit, centerId, id);
   try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.visit(id),
-              UpdateExpression: 'SET #status = :cancelled, cancelReason = :reason',
-              ConditionExpression: '#status = :was',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':reason': reason, ':was': visit.status },
-            },
-          },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: `center:${centerId}`, note: reason }, event.id, now) } },
-          outboxPut(p, event),
-        ],
-      }),
-    );
+    await p.db.send(new TransactWriteCommand({ TransactItems: cancellationItems(p, visit, { reason, actor: `center:${centerId}` }, p.clock.now()) }));
   } catch (error) {
     if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
     throw error;

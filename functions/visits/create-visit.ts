@@ -4,11 +4,9 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { Refusal, badRequest, notFound } from '../../domain/errors.js';
 import { type CreateVisitRequest, planVisit } from '../../domain/visit.js';
-import { makeEvent } from '../../events/catalog.js';
 import type { Platform } from '../shared/platform.js';
 import { getElder } from '../shared/registry-store.js';
-import { outboxPut } from '../shared/store.js';
-import { visitItems } from '../shared/visit-store.js';
+import { requestedVisitItems } from '../shared/visit-store.js';
 import { createSeries } from './series.js';
 
 interface CreateVisitInput {
@@ -29,34 +27,12 @@ async function createVisit(p: Platform, { centerId, request }: CreateVisitInput)
     if (!first) throw badRequest('INVALID_FIELD', 'recurrence: the pattern has no day between the first visit and the end of the series', 'recurrence.weekdays');
     return { id: first.id, status: first.status, seriesId: series.id, instances: visits.map((v) => ({ id: v.id, earliestStart: v.earliestStart })) };
   }
-  const event = makeEvent(
-    'VisitRequested',
-    {
-      visitId: visit.id,
-      centerId,
-      elderId: visit.elderId,
-      serviceCode: visit.serviceCode,
-      earliestStart: visit.earliestStart,
-      latestStart: visit.latestStart,
-      urgency: visit.urgency,
-    },
-    { id: p.newId(), occurredAt: visit.createdAt },
-  );
   await p.db.send(
     new TransactWriteCommand({
       // An SDK retry after a lost response must not fail as a duplicate: the
       // same token within 10 minutes makes DynamoDB answer as before.
       ClientRequestToken: visit.id,
-      TransactItems: [
-        { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
-        {
-          Put: {
-            TableName: p.config.tableName,
-            Item: visitItems.history(visit.id, { at: visit.createdAt, event: 'VisitRequested', status: 'REQUESTED', actor: `center:${centerId}` }, event.id, now),
-          },
-        },
-        outboxPut(p, event),
-      ],
+      TransactItems: requestedVisitItems(p, visit, `center:${centerId}`, now),
     }),
   );
   return { id: visit.id, status: visit.status };

@@ -1,15 +1,12 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { conflict, notFound } from '../../domain/errors.js';
-import { toCityTime } from '../../domain/time.js';
-import { CANCELLABLE, type RescheduleVisitRequest, planVisit } from '../../domain/visit.js';
-import { makeEvent } from '../../events/catalog.js';
+import { type RescheduleVisitRequest, planVisit } from '../../domain/visit.js';
 import { isTransactionCancelled } from '../shared/errors.js';
-import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getElder, getStreet } from '../shared/registry-store.js';
-import { outboxPut } from '../shared/store.js';
-import { readVisit, visitItems } from '../shared/visit-store.js';
+import { readVisit, requestedVisitItems } from '../shared/visit-store.js';
+import { assertCancellable, cancellationItems } from './cancel-visit.js';
 
 /**
  * A new window for a visit: the old visit is cancelled and a new one
@@ -30,10 +27,8 @@ export async function rescheduleVisit(
   // The owning centre, or, where allowed, the hub centre of the elder's street.
   const hub = options.hubMayAct && elder ? (await getStreet(p, elder.streetId))?.hubCenterId : undefined;
   if (!old || !elder || (old.centerId !== callerCenterId && hub !== callerCenterId)) throw notFound('VISIT_NOT_FOUND', `no visit ${id}`, 'id');
-  const centerId = old.centerId;
-  if (!CANCELLABLE.includes(old.status)) throw conflict('INVALID_TRANSITION', `a ${old.status} visit cannot be rescheduled`, 'status');
+  assertCancellable(old, old.centerId, id);
   const now = p.clock.now();
-  const at = toCityTime(now);
   const planned = planVisit({
     request: {
       elderId: old.elderId,
@@ -44,37 +39,20 @@ export async function rescheduleVisit(
       urgency: old.urgency,
       ...(old.notes ? { notes: old.notes } : {}),
     },
-    centerId,
+    centerId: old.centerId,
     elder,
     id: p.newId(),
     now,
   });
   const visit = { ...planned, rescheduledFrom: old.id, ...(old.assignment ? { preferredCaregiverId: old.assignment.caregiverId } : {}) };
-  const cancelled = makeEvent('VisitCancelled', { visitId: old.id, centerId, reason: `rescheduled to ${visit.earliestStart}: ${request.reason}` }, { id: p.newId(), occurredAt: at });
-  const requested = makeEvent(
-    'VisitRequested',
-    { visitId: visit.id, centerId, elderId: visit.elderId, serviceCode: visit.serviceCode, earliestStart: visit.earliestStart, latestStart: visit.latestStart, urgency: visit.urgency },
-    { id: p.newId(), occurredAt: at },
-  );
+  const reason = `rescheduled to ${visit.earliestStart}: ${request.reason}`;
+  const actor = `center:${callerCenterId}`;
   try {
     await p.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.visit(old.id),
-              UpdateExpression: 'SET #status = :cancelled, cancelReason = :reason',
-              ConditionExpression: '#status = :was',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':cancelled': 'CANCELLED', ':reason': cancelled.data.reason, ':was': old.status },
-            },
-          },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(old.id, { at, event: 'VisitCancelled', status: 'CANCELLED', actor: `center:${callerCenterId}`, note: `${cancelled.data.reason} (new visit ${visit.id})` }, cancelled.id, now) } },
-          outboxPut(p, cancelled),
-          { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at, event: 'VisitRequested', status: 'REQUESTED', actor: `center:${callerCenterId}`, note: `rescheduled from ${old.id}` }, requested.id, now) } },
-          outboxPut(p, requested),
+          ...cancellationItems(p, old, { reason, actor, note: `${reason} (new visit ${visit.id})` }, now),
+          ...requestedVisitItems(p, visit, actor, now, `rescheduled from ${old.id}`),
         ],
       }),
     );

@@ -8,8 +8,8 @@ import { Urgency, type Visit } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import type { Platform } from '../shared/platform.js';
-import { outboxPut, type TransactItem } from '../shared/store.js';
-import { visitItems } from '../shared/visit-store.js';
+import type { TransactItem } from '../shared/store.js';
+import { requestedVisitItems } from '../shared/visit-store.js';
 
 /** A weekly series: the template its visits are made from, and how far they have been made. */
 export const SeriesSchema = z.object({
@@ -62,18 +62,7 @@ function instance(series: Series, date: string, id: string, now: Date): Visit {
 /** Visits of the series on the given dates, each with its history and VisitRequested event, as transaction items. */
 function instanceItems(p: Platform, series: Series, dates: readonly string[], now: Date, actor: string) {
   const visits = dates.map((date) => instance(series, date, p.newId(), now)).filter((v) => new Date(v.latestStart) > now);
-  const items: TransactItem[] = visits.flatMap((visit) => {
-    const event = makeEvent(
-      'VisitRequested',
-      { visitId: visit.id, centerId: visit.centerId, elderId: visit.elderId, serviceCode: visit.serviceCode, earliestStart: visit.earliestStart, latestStart: visit.latestStart, urgency: visit.urgency },
-      { id: p.newId(), occurredAt: visit.createdAt },
-    );
-    return [
-      { Put: { TableName: p.config.tableName, Item: visitItems.visit(visit), ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { TableName: p.config.tableName, Item: visitItems.history(visit.id, { at: visit.createdAt, event: 'VisitRequested', status: 'REQUESTED', actor, note: `series ${series.id}` }, event.id, now) } },
-      outboxPut(p, event),
-    ];
-  });
+  const items: TransactItem[] = visits.flatMap((visit) => requestedVisitItems(p, visit, actor, now, `series ${series.id}`));
   return { visits, items };
 }
 
