@@ -5,11 +5,12 @@ import { findService } from '../../domain/catalog.js';
 import { assignedSmsText, cancelledSmsText, offerSmsText, unfilledSmsText } from '../../domain/sms.js';
 import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
-import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
 import { type Platform, platform } from '../shared/platform.js';
 import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
+import { markOnce } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit } from '../shared/visit-store.js';
 
@@ -96,20 +97,7 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
   if (!visit?.assignment) return;
   const [caregiver, service] = [await getCaregiver(p, visit.assignment.caregiverId), findService(visit.serviceCode)];
   if (!caregiver || !service) return;
-  try {
-    await p.db.send(
-      new UpdateCommand({
-        TableName: p.config.tableName,
-        Key: keys.visit(visitId),
-        UpdateExpression: 'SET cancelSmsSentAt = :at',
-        ConditionExpression: 'attribute_not_exists(cancelSmsSentAt)',
-        ExpressionAttributeValues: { ':at': p.clock.now().toISOString() },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return;
-    throw error;
-  }
+  if (!(await markOnce(p, keys.visit(visitId), 'cancelSmsSentAt'))) return;
   await p.sms.send({ to: caregiver.phone, text: cancelledSmsText({ service, earliestStart: visit.earliestStart }), visitId });
 }
 
@@ -140,20 +128,7 @@ export async function sendUnfilledNotices(p: Platform, visitId: string): Promise
   const phones = [...companies.values()].sort((a, b) => a.km - b.km).slice(0, DISPATCHERS_TOLD).map((c) => c.phone);
   if (hub?.dutyPhone) phones.push(hub.dutyPhone);
   if (phones.length === 0) return;
-  try {
-    await p.db.send(
-      new UpdateCommand({
-        TableName: p.config.tableName,
-        Key: keys.visit(visitId),
-        UpdateExpression: 'SET unfilledNoticeSentAt = :at',
-        ConditionExpression: 'attribute_not_exists(unfilledNoticeSentAt)',
-        ExpressionAttributeValues: { ':at': p.clock.now().toISOString() },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return;
-    throw error;
-  }
+  if (!(await markOnce(p, keys.visit(visitId), 'unfilledNoticeSentAt'))) return;
   const text = unfilledSmsText({ service, earliestStart: visit.earliestStart });
   for (const to of new Set(phones)) await p.sms.send({ to, text, visitId });
 }

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { fromInput } from '../../domain/crs.js';
 import { badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
@@ -10,8 +10,7 @@ import { geo, keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getEnterprise, registryItems } from '../shared/registry-store.js';
-import { parseItem } from '../shared/store.js';
-import { setFields } from '../shared/update.js';
+import { parseItem, patchItem } from '../shared/store.js';
 import { assertMayManage } from './enterprises.js';
 
 /**
@@ -110,7 +109,7 @@ export async function updateCaregiver(p: Platform, principal: Principal, id: str
     if (newEmployer.status === 'revoked') throw conflict('ENTERPRISE_REVOKED', 'the company’s registration is revoked', 'enterpriseId');
   }
   const location = request.home ? assertInCity(fromInput(request.home), 'home') : undefined;
-  const update = setFields({
+  const changed = await patchItem(p, keys.caregiver(id), {
     name: request.name,
     phone: request.phone,
     certificates: request.certificates,
@@ -122,16 +121,6 @@ export async function updateCaregiver(p: Platform, principal: Principal, id: str
     ...(location ? { location, ...geo.caregiver(location.lat, location.lon, id) } : {}),
     ...(newEmployer ? { enterpriseId: newEmployer.id, ...lists.caregiversOfEnterprise(newEmployer.id, id) } : {}),
   });
-  if (update.fields.length === 0) return caregiver;
-  await p.db.send(
-    new UpdateCommand({
-      TableName: p.config.tableName,
-      Key: keys.caregiver(id),
-      UpdateExpression: update.UpdateExpression,
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: update.ExpressionAttributeNames,
-      ExpressionAttributeValues: update.ExpressionAttributeValues,
-    }),
-  );
+  if (!changed) return caregiver;
   return readCaregiver(p, principal, id);
 }

@@ -1,4 +1,3 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { badRequest, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../domain/principal.js';
@@ -6,9 +5,8 @@ import type { UpdateCenterRequest } from '../../domain/registry-requests.js';
 import { type Center, EnterpriseSchema } from '../../domain/registry.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { batchGet, parseItem } from '../shared/store.js';
+import { batchGet, parseItem, patchItem } from '../shared/store.js';
 import { getCenter } from '../shared/registry-store.js';
-import { setFields } from '../shared/update.js';
 
 /** A centre changes its own duty phone and partners; the bureau any centre's. Partners must be registered companies. */
 export async function updateCenter(p: Platform, principal: Principal, id: string, request: z.infer<typeof UpdateCenterRequest>): Promise<Center> {
@@ -20,17 +18,7 @@ export async function updateCenter(p: Platform, principal: Principal, id: string
     const unknown = request.partnerEnterpriseIds.find((e) => !found.has(e));
     if (unknown) throw badRequest('INVALID_FIELD', `partnerEnterpriseIds: no company ${unknown}`, 'partnerEnterpriseIds');
   }
-  const update = setFields({ dutyPhone: request.dutyPhone, partnerEnterpriseIds: request.partnerEnterpriseIds && [...new Set(request.partnerEnterpriseIds)] });
-  if (update.fields.length === 0) return center;
-  await p.db.send(
-    new UpdateCommand({
-      TableName: p.config.tableName,
-      Key: keys.center(id),
-      UpdateExpression: update.UpdateExpression,
-      ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: update.ExpressionAttributeNames,
-      ExpressionAttributeValues: update.ExpressionAttributeValues,
-    }),
-  );
+  const changed = await patchItem(p, keys.center(id), { dutyPhone: request.dutyPhone, partnerEnterpriseIds: request.partnerEnterpriseIds && [...new Set(request.partnerEnterpriseIds)] });
+  if (!changed) return center;
   return (await getCenter(p, id))!;
 }

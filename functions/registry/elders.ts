@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_COMMUNITY_KM, nearestCommunity } from '../../domain/city.js';
 import { fromInput } from '../../domain/crs.js';
 import { badRequest, conflict, notFound } from '../../domain/errors.js';
@@ -8,10 +8,10 @@ import { type CreateElderRequest, type UpdateElderRequest, assertInCity, planEld
 import { type Elder, type MaskedElder, maskElder } from '../../domain/registry.js';
 import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
+import { patchItem } from '../shared/store.js';
 import type { Platform } from '../shared/platform.js';
 import { getCenter, getCommunity, getElder, listCommunities, registryItems } from '../shared/registry-store.js';
 import { toCityTime } from '../../domain/time.js';
-import { setFields } from '../shared/update.js';
 
 /** The community given, or the one nearest the location (the centre rarely knows the community's id). */
 async function resolveCommunity(p: Platform, location: Location, communityId: string | undefined) {
@@ -79,31 +79,27 @@ export async function updateElder(p: Platform, centerId: string, id: string, req
   if (!elder || elder.centerId !== centerId) throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
   const location = request.location ? assertInCity(fromInput(request.location), 'location') : undefined;
   const community = location || request.communityId ? await resolveCommunity(p, location ?? elder.location, request.communityId) : undefined;
-  const update = setFields({
-    name: request.name,
-    address: request.address,
-    careLevel: request.careLevel,
-    phone: request.phone,
-    gender: request.gender,
-    guardian: request.guardian,
-    familyContacts: request.familyContacts,
-    notes: request.notes,
-    status: request.status,
-    ...(request.preferences ? { preferences: { ...elder.preferences, ...request.preferences } } : {}),
-    ...(location ? { location } : {}),
-    ...(community ? { communityId: community.id, streetId: community.streetId } : {}),
-  });
-  if (update.fields.length === 0) return elder;
-  await p.db.send(
-    new UpdateCommand({
-      TableName: p.config.tableName,
-      Key: keys.elder(id),
-      UpdateExpression: update.UpdateExpression,
-      ConditionExpression: 'centerId = :center',
-      ExpressionAttributeNames: update.ExpressionAttributeNames,
-      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':center': centerId },
-    }),
+  const changed = await patchItem(
+    p,
+    keys.elder(id),
+    {
+      name: request.name,
+      address: request.address,
+      careLevel: request.careLevel,
+      phone: request.phone,
+      gender: request.gender,
+      guardian: request.guardian,
+      familyContacts: request.familyContacts,
+      notes: request.notes,
+      status: request.status,
+      ...(request.preferences ? { preferences: { ...elder.preferences, ...request.preferences } } : {}),
+      ...(location ? { location } : {}),
+      ...(community ? { communityId: community.id, streetId: community.streetId } : {}),
+    },
+    // Only the registering centre changes its elder, even if a transfer lands meanwhile.
+    { expression: 'centerId = :center', values: { ':center': centerId } },
   );
+  if (!changed) return elder;
   return (await getElder(p, id))!;
 }
 

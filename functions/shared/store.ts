@@ -3,6 +3,7 @@ import {
   type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
+  UpdateCommand,
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -101,4 +102,53 @@ export function statusUpdate(
       ExpressionAttributeValues: { ':toStatus': change.to, ':fromStatus': change.from, ...extra.ExpressionAttributeValues, ...change.and?.values },
     },
   };
+}
+
+/**
+ * Writes exactly the fields a PATCH changed; false when nothing changed. The
+ * item must still exist, or meet `condition` instead.
+ */
+export async function patchItem(
+  p: Platform,
+  key: { PK: string; SK: string },
+  changes: Record<string, unknown>,
+  condition: { expression: string; values?: Record<string, unknown> } = { expression: 'attribute_exists(PK)' },
+): Promise<boolean> {
+  const update = setFields(changes);
+  if (update.fields.length === 0) return false;
+  await p.db.send(
+    new UpdateCommand({
+      TableName: p.config.tableName,
+      Key: key,
+      UpdateExpression: update.UpdateExpression,
+      ConditionExpression: condition.expression,
+      ExpressionAttributeNames: update.ExpressionAttributeNames,
+      ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...condition.values },
+    }),
+  );
+  return true;
+}
+
+/**
+ * Sets a timestamp marker on an item if it is not set yet: true for the first
+ * caller, false for a redelivery. Side effects that must happen at most once
+ * (an SMS) go after it.
+ */
+export async function markOnce(p: Platform, key: { PK: string; SK: string }, attribute: string): Promise<boolean> {
+  try {
+    await p.db.send(
+      new UpdateCommand({
+        TableName: p.config.tableName,
+        Key: key,
+        UpdateExpression: 'SET #marker = :at',
+        ConditionExpression: 'attribute_not_exists(#marker)',
+        ExpressionAttributeNames: { '#marker': attribute },
+        ExpressionAttributeValues: { ':at': p.clock.now().toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }
