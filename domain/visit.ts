@@ -13,6 +13,21 @@ export const OfferStatus = z.enum(['PENDING', 'ACCEPTED', 'DECLINED', 'EXPIRED',
 export type OfferStatus = z.infer<typeof OfferStatus>;
 
 export const Urgency = z.enum(['routine', 'urgent']);
+
+/**
+ * The escalation ladder, once waves have run out: the nearby companies'
+ * dispatchers are told, one deadline later the street's hub centre, one
+ * deadline after that the visit is UNFILLED. The visit stays OFFERED on the
+ * way, so either can assign it by hand.
+ */
+export const EscalationStep = z.enum(['dispatchers', 'hub']);
+export type EscalationStep = z.infer<typeof EscalationStep>;
+
+/** The rung after `current`; undefined once the ladder is climbed. */
+export function nextEscalationStep(current: EscalationStep | undefined): EscalationStep | undefined {
+  if (current === undefined) return 'dispatchers';
+  return current === 'dispatchers' ? 'hub' : undefined;
+}
 export type Urgency = z.infer<typeof Urgency>;
 
 const OffsetDateTime = z.iso.datetime({ offset: true });
@@ -71,6 +86,8 @@ export const VisitSchema = z.object({
   seriesId: Id.optional(),
   /** 2 once dispatch has widened to the second ring (offers beyond the 15-minute circle). */
   ring: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** How far up the escalation ladder the visit has come (absent while waves still find candidates). */
+  escalation: EscalationStep.optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
   expiredWave: z.number().int().optional(),
 });

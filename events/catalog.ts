@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { ServiceCode } from '../domain/catalog.js';
 import { Id } from '../domain/registry.js';
-import { Urgency } from '../domain/visit.js';
+import { EscalationStep, Urgency } from '../domain/visit.js';
 
 /** EventBridge `source` of every event the platform publishes. */
 export const EVENT_SOURCE = 'care-dispatch';
@@ -21,6 +21,8 @@ export const eventData = {
   OfferExpired: z.object({ ...visitRef, caregiverId: Id, wave: z.number().int() }),
   VisitAssigned: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id, acceptedAt: at }),
   VisitUnfilled: z.object({ ...visitRef, reason: z.string() }),
+  /** Waves ran out; people are asked to step in (the dispatchers, then the hub centre). */
+  VisitEscalated: z.object({ ...visitRef, step: EscalationStep, reason: z.string() }),
   VisitCancelled: z.object({ ...visitRef, reason: z.string() }),
   VisitCheckedIn: z.object({ ...visitRef, caregiverId: Id, at }),
   VisitCompleted: z.object({ ...visitRef, caregiverId: Id, at }),

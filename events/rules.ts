@@ -22,7 +22,7 @@ export const eventRules: readonly EventRule[] = [
   {
     name: 'NotifyCaregivers',
     description: 'SMS: offer and job links to caregivers, word of a cancelled visit, and an unfilled visit to dispatchers and the hub centre',
-    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled'],
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated'],
     target: 'notify',
   },
 ];

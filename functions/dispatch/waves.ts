@@ -4,7 +4,7 @@ import { defaultTravelModel } from '../../domain/geo.js';
 import type { Elder } from '../../domain/registry.js';
 import { adaptiveWaveSize, rankCandidates } from '../../domain/ranking.js';
 import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
-import type { OfferStatus, VisitStatus } from '../../domain/visit.js';
+import { type EscalationStep, nextEscalationStep, type OfferStatus, type VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
@@ -110,10 +110,16 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const chosen = windowClosed ? [] : ranked.slice(0, adaptiveWaveSize(ranked, visit.urgency));
 
   if (chosen.length === 0) {
+    // Rungs of the ladder take wave numbers too; only waves of offers count here.
+    const offerWaves = new Set(record.offers.map((o) => o.wave)).size;
+    const noAccept = `nobody accepted in ${offerWaves} wave(s); no one else eligible: ${describeExclusions(excluded, model)}`;
+    // Waves ran out with time left: people are asked to step in before the visit is given up.
+    const step = !windowClosed && offerWaves > 0 ? nextEscalationStep(visit.escalation) : undefined;
+    if (step) return escalate(p, record, step, noAccept);
     const reason = windowClosed
-      ? `the start window closed after ${visit.wave} wave(s) without an accept`
-      : visit.wave > 0
-        ? `no reply after ${visit.wave} wave(s); no one else eligible: ${describeExclusions(excluded, model)}`
+      ? `the start window closed after ${offerWaves} wave(s) without an accept`
+      : offerWaves > 0
+        ? noAccept
         : `no eligible caregiver: ${describeExclusions(excluded, model)}`;
     const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
     await transact(p, [
@@ -124,16 +130,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     return;
   }
 
-  // An offer never outlives the window in which the visit can start.
-  const deadline = addSeconds(now, p.config.offerTimeoutSeconds[visit.urgency]);
-  const expiresAt = deadline < latestStart ? deadline : latestStart;
-  // Scheduled before the offers are written: if the write then fails, the
-  // deadline finds nothing to do; the other order could lose the deadline.
-  await p.scheduler.schedule({
-    name: deadlineName(visit.id, wave),
-    at: expiresAt,
-    event: makeEvent('OfferWaveDeadline', { visitId: visit.id, wave }, { id: p.newId(), occurredAt: at }),
-  });
+  const expiresAt = await scheduleDeadline(p, record, wave);
   const offerEvents = chosen.map((candidate) =>
     makeEvent(
       'OfferSent',
@@ -175,6 +172,45 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
 }
 
 /**
+ * Sets the deadline of the visit's next wave (or ladder rung): the urgency's
+ * offer timeout, but never beyond the window in which the visit can start.
+ * Scheduled before the step is written: if the write then fails, the deadline
+ * finds nothing to do; the other order could lose the deadline.
+ */
+async function scheduleDeadline(p: Platform, record: VisitRecord, wave: number): Promise<Date> {
+  const now = p.clock.now();
+  const deadline = addSeconds(now, p.config.offerTimeoutSeconds[record.visit.urgency]);
+  const latestStart = new Date(record.visit.latestStart);
+  const at = deadline < latestStart ? deadline : latestStart;
+  await p.scheduler.schedule({
+    name: deadlineName(record.visit.id, wave),
+    at,
+    event: makeEvent('OfferWaveDeadline', { visitId: record.visit.id, wave }, { id: p.newId(), occurredAt: toCityTime(now) }),
+  });
+  return at;
+}
+
+/**
+ * One rung up the ladder. It takes a wave number of its own, so the rung has
+ * a deadline like a wave, and a dispatcher's or hub's assignment by hand, or
+ * a cancellation, ends it the same way.
+ */
+async function escalate(p: Platform, record: VisitRecord, step: EscalationStep, reason: string): Promise<void> {
+  const { visit } = record;
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const wave = visit.wave + 1;
+  await scheduleDeadline(p, record, wave);
+  const event = makeEvent('VisitEscalated', { visitId: visit.id, centerId: visit.centerId, step, reason }, { id: p.newId(), occurredAt: at });
+  const told = step === 'dispatchers' ? 'the nearby companies’ dispatchers are asked to assign someone' : 'the street’s hub centre is asked to assign someone';
+  await transact(p, [
+    visitUpdate(p, record, 'wave = :wave, escalation = :step', { ':wave': wave, ':step': step }),
+    historyPut(p, visit.id, { at, event: 'VisitEscalated', status: 'OFFERED', actor: ACTOR, note: `${told}: ${reason}` }, event.id, now),
+    outboxPut(p, event),
+  ]);
+}
+
+/**
  * A new visit: dispatched now, or, when it starts further ahead than the lead
  * time, on the day the lead time is reached (a scheduled DispatchDue).
  */
@@ -203,8 +239,9 @@ export async function startDispatch(p: Platform, visitId: string, due = false): 
 export async function onWaveDeadline(p: Platform, visitId: string, wave: number): Promise<void> {
   const record = await readVisit(p, visitId);
   if (!record || record.visit.status !== 'OFFERED' || record.visit.wave !== wave) return;
-  if (record.visit.expiredWave !== wave) {
-    const open = record.offers.filter((o) => o.wave === wave && o.status === 'PENDING');
+  const open = record.offers.filter((o) => o.wave === wave && o.status === 'PENDING');
+  // A ladder rung has no offers to expire.
+  if (record.visit.expiredWave !== wave && open.length > 0) {
     const now = p.clock.now();
     const at = toCityTime(now);
     const events = open.map((o) =>

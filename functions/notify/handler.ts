@@ -13,6 +13,8 @@ import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '..
 import { markOnce } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit } from '../shared/visit-store.js';
+import type { Elder } from '../../domain/registry.js';
+import { EscalationStep, type Visit } from '../../domain/visit.js';
 
 /** Link items outlive the offer so that a late click gets "expired", not "unknown"; 7 days of evaluation follow a visit. */
 const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -101,36 +103,52 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
   await p.sms.send({ to: caregiver.phone, text: cancelledSmsText({ service, earliestStart: visit.earliestStart }), visitId });
 }
 
-/** How many nearby companies' dispatchers hear of an unfilled visit: enough to find someone, not a broadcast. */
+/** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
 const DISPATCHERS_TOLD = 5;
 
-/**
- * A visit found nobody, even in the second ring: the dispatchers of the
- * nearest licensed companies that offer the service, and the hub centre of
- * the elder's street, are told, so a person can assign it by hand or re-open
- * it. Once per visit (a marker set before sending).
- */
-export async function sendUnfilledNotices(p: Platform, visitId: string): Promise<void> {
-  const visit = await getVisit(p, visitId);
-  const service = visit && findService(visit.serviceCode);
-  if (!visit || visit.status !== 'UNFILLED' || !service) return;
-  const elder = await getElder(p, visit.elderId);
-  if (!elder) return;
-  const [street, nearby] = await Promise.all([getStreet(p, elder.streetId), caregiversNear(p, elder.location, 2)]);
-  const hub = street ? await getCenter(p, street.hubCenterId) : undefined;
+/** The phones each rung of the escalation ladder reaches, and the marker that makes each rung send once. */
+const RUNGS = {
+  dispatchers: { marker: 'dispatchersToldAt', phones: dispatcherPhones },
+  hub: { marker: 'hubToldAt', phones: hubPhones },
+} as const satisfies Record<EscalationStep, { marker: string; phones: (p: Platform, visit: Visit, elder: Elder) => Promise<string[]> }>;
+
+/** Dispatchers of the nearest licensed companies that offer the service. */
+async function dispatcherPhones(p: Platform, visit: Visit, elder: Elder): Promise<string[]> {
   const companies = new Map<string, { phone: string; km: number }>();
-  for (const { caregiver, enterprise } of nearby) {
-    if (!enterprise?.dispatcherPhone || enterprise.status !== 'licensed' || !enterprise.services.includes(service.code)) continue;
+  for (const { caregiver, enterprise } of await caregiversNear(p, elder.location, 2)) {
+    if (!enterprise?.dispatcherPhone || enterprise.status !== 'licensed' || !enterprise.services.includes(visit.serviceCode)) continue;
     const km = distanceKm(caregiver.location, elder.location);
     const known = companies.get(enterprise.id);
     if (!known || km < known.km) companies.set(enterprise.id, { phone: enterprise.dispatcherPhone, km });
   }
-  const phones = [...companies.values()].sort((a, b) => a.km - b.km).slice(0, DISPATCHERS_TOLD).map((c) => c.phone);
-  if (hub?.dutyPhone) phones.push(hub.dutyPhone);
-  if (phones.length === 0) return;
-  if (!(await markOnce(p, keys.visit(visitId), 'unfilledNoticeSentAt'))) return;
+  return [...companies.values()].sort((a, b) => a.km - b.km).slice(0, DISPATCHERS_TOLD).map((c) => c.phone);
+}
+
+/** The duty phone of the hub centre of the elder's street. */
+async function hubPhones(p: Platform, _visit: Visit, elder: Elder): Promise<string[]> {
+  const street = await getStreet(p, elder.streetId);
+  const hub = street ? await getCenter(p, street.hubCenterId) : undefined;
+  return hub?.dutyPhone ? [hub.dutyPhone] : [];
+}
+
+/**
+ * People asked to step in for a visit nobody took: one rung of the ladder
+ * (VisitEscalated), or every rung not yet told when the visit ends UNFILLED
+ * (at once when nobody was eligible at all). Each rung at most once per visit
+ * (a marker set before sending), so they can assign it by hand or re-open it.
+ */
+export async function tellPeople(p: Platform, visitId: string, steps: readonly EscalationStep[]): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  const service = visit && findService(visit.serviceCode);
+  if (!visit || !service || (visit.status !== 'UNFILLED' && visit.status !== 'OFFERED')) return;
+  const elder = await getElder(p, visit.elderId);
+  if (!elder) return;
   const text = unfilledSmsText({ service, earliestStart: visit.earliestStart });
-  for (const to of new Set(phones)) await p.sms.send({ to, text, visitId });
+  for (const step of steps) {
+    const phones = await RUNGS[step].phones(p, visit, elder);
+    if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), RUNGS[step].marker))) continue;
+    for (const to of new Set(phones)) await p.sms.send({ to, text, visitId });
+  }
 }
 
 /** Target of the NotifyCaregivers rule (events/rules.ts). */
@@ -141,8 +159,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'VisitCancelled':
       return sendCancellation(platform(), parsed.data.visitId);
+    case 'VisitEscalated':
+      return tellPeople(platform(), parsed.data.visitId, [parsed.data.step]);
     case 'VisitUnfilled':
-      return sendUnfilledNotices(platform(), parsed.data.visitId);
+      return tellPeople(platform(), parsed.data.visitId, EscalationStep.options);
     case 'VisitAssigned':
       // Accepted through a link: the caregiver has it. Assigned by hand: they get one now.
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditCodeCheckChar, residentIdCheckChar } from '../../domain/codes.js';
+import { caregiverBody, companyBody, creditCode, residentId } from '../support/bodies.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { type Api, api, countItems, startTestPlatform, waitFor, workday } from '../support/platform.js';
 
@@ -8,46 +8,15 @@ let local: LocalPlatform;
 let http: Api;
 let bureau: string;
 
-/** A valid credit code / resident ID that no other test uses. */
-let serial = 0;
-const creditCode = () => {
-  const first17 = `91150302MA${String(++serial).padStart(7, '0')}`;
-  return first17 + creditCodeCheckChar(first17);
-};
-const residentId = (birth = '19800101') => {
-  const first17 = `150302${birth}${String(++serial % 1000).padStart(3, '0')}`;
-  return first17 + residentIdCheckChar(first17);
-};
-
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string; message: string } }).error;
 
 const itemCount = () => countItems(local);
-
-const companyBody = (over: Record<string, unknown> = {}) => ({
-  name: '乌海市测试家政服务有限公司',
-  creditCode: creditCode(),
-  licenceNumber: 'WH-JZ-2026-0001',
-  licenceValidUntil: '2029-12-31',
-  services: ['cleaning', 'bathing', 'meals'],
-  sites: [{ name: '总部', lat: 39.673, lon: 106.812 }],
-  ...over,
-});
 
 async function createCompany(over: Record<string, unknown> = {}) {
   const res = await http.post('/enterprises', companyBody(over), bureau);
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; code: string; status: string };
 }
-
-const caregiverBody = (enterpriseId: string, over: Record<string, unknown> = {}) => ({
-  enterpriseId,
-  name: '刘桂芳',
-  phone: '13804731234',
-  residentId: residentId(),
-  certificates: [{ type: 'elderCare', level: 3, number: `EC-${serial}`, validUntil: '2029-06-30' }],
-  home: { lat: 39.674, lon: 106.813 },
-  ...over,
-});
 
 beforeAll(async () => {
   local = await startTestPlatform({ seedScale: 0.02 });
