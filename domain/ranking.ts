@@ -89,25 +89,32 @@ export function acceptanceLikelihood(candidate: RankedCandidate): number {
 }
 
 /**
- * Bounds of a wave. A routine visit, requested hours ahead, can afford to ask
- * one likely caregiver at a time (fewer SMS, nobody disappointed); an urgent
- * one never waits on a single answer and never floods.
+ * Bounds of a wave: a routine visit may ask one caregiver at a time (fewer
+ * SMS, nobody disappointed); an urgent one never waits on a single answer
+ * and never floods.
  */
-const WAVE_BOUNDS = { routine: { min: 1, max: 4, target: 0.75 }, urgent: { min: 3, max: 8, target: 0.95 } } as const;
+const WAVE_BOUNDS = { routine: { min: 1, max: 4 }, urgent: { min: 3, max: 8 } } as const;
+/** A routine visit aims for this chance that someone accepts before its window closes. */
+const FILL_TARGET = 0.99;
+/** An urgent visit wants its answer now: each wave on its own aims this high. */
+const URGENT_WAVE_TARGET = 0.95;
 
 /**
  * Offer to the fewest best candidates whose chance that at least one accepts
- * reaches the target: likely acceptors get small waves (fewer SMS), doubtful
- * ones larger; urgent visits aim higher and start larger.
+ * reaches the wave's target. For a routine visit that target follows from
+ * the waves its window still allows: a visit requested the evening before
+ * can ask one likely caregiver at a time, the last wave before the window
+ * closes asks several. Urgent visits aim high in every wave and start larger.
  */
-export function adaptiveWaveSize(ranked: readonly RankedCandidate[], urgency: 'routine' | 'urgent'): number {
+export function adaptiveWaveSize(ranked: readonly RankedCandidate[], urgency: 'routine' | 'urgent', wavesLeft = 1): number {
   const bounds = WAVE_BOUNDS[urgency];
+  const target = urgency === 'urgent' ? URGENT_WAVE_TARGET : 1 - (1 - FILL_TARGET) ** (1 / Math.max(1, wavesLeft));
   let noneAccepts = 1;
   let k = 0;
   for (const candidate of ranked) {
     k++;
     noneAccepts *= 1 - acceptanceLikelihood(candidate);
-    if (k >= bounds.min && 1 - noneAccepts >= bounds.target) break;
+    if (k >= bounds.min && 1 - noneAccepts >= target) break;
     if (k >= bounds.max) break;
   }
   return Math.min(ranked.length, Math.max(k, Math.min(bounds.min, ranked.length)));

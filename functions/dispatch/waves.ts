@@ -107,7 +107,9 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
   const latestStart = new Date(visit.latestStart);
   // Nobody can start a visit whose window has closed: stop asking.
   const windowClosed = now >= latestStart;
-  const chosen = windowClosed ? [] : ranked.slice(0, adaptiveWaveSize(ranked, visit.urgency));
+  // Waves the window still allows, keeping two deadlines for the escalation ladder.
+  const wavesLeft = Math.floor((latestStart.getTime() - now.getTime()) / (p.config.offerTimeoutSeconds[visit.urgency] * 1000)) - 2;
+  const chosen = windowClosed ? [] : ranked.slice(0, adaptiveWaveSize(ranked, visit.urgency, wavesLeft));
 
   if (chosen.length === 0) {
     // Rungs of the ladder take wave numbers too; only waves of offers count here.

@@ -53,14 +53,17 @@ describe('adaptiveWaveSize', () => {
     ...candidate(id, 15 * (1 - travel)),
     score: { total: 0, components: { travel, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness, partner: 0 } },
   });
-  it('asks few when the best are near and free, more when they are doubtful, and more still when urgent', () => {
+  it('asks one at a time while the window allows many waves, more as it closes, and more still when urgent', () => {
     const likely = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.95));
     const doubtful = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => withScore(id, 0.05, 0.1));
-    expect(adaptiveWaveSize(likely, 'routine')).toBe(1);
-    expect(adaptiveWaveSize(doubtful, 'routine')).toBe(4);
-    expect(adaptiveWaveSize(likely, 'urgent')).toBe(3);
-    expect(adaptiveWaveSize(doubtful, 'urgent')).toBe(6);
-    expect(adaptiveWaveSize(likely.slice(0, 1), 'routine')).toBe(1);
+    expect(adaptiveWaveSize(likely, 'routine', 80)).toBe(1);
+    expect(adaptiveWaveSize(doubtful, 'routine', 80)).toBe(1);
+    expect(adaptiveWaveSize(likely, 'routine', 3)).toBe(1);
+    expect(adaptiveWaveSize(doubtful, 'routine', 3)).toBe(4);
+    expect(adaptiveWaveSize(likely, 'routine', 1)).toBe(3);
+    expect(adaptiveWaveSize(likely, 'urgent', 80)).toBe(3);
+    expect(adaptiveWaveSize(doubtful, 'urgent', 80)).toBe(6);
+    expect(adaptiveWaveSize(likely.slice(0, 1), 'routine', 1)).toBe(1);
     expect(adaptiveWaveSize([], 'urgent')).toBe(0);
   });
 });
