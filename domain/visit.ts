@@ -119,7 +119,15 @@ export const HistoryEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
-export const VisitView = VisitSchema.omit({ expiredWave: true }).extend({
+/** A visit as lists show it: without offers and history. */
+export const VisitSummary = VisitSchema.omit({ expiredWave: true });
+
+/** GET /visits: by status and by the city dates of the visits' start (inclusive). */
+export const ListVisitsQuery = z
+  .object({ status: VisitStatus.optional(), from: z.iso.date().optional(), to: z.iso.date().optional() })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'must not be before from', path: ['to'] });
+
+export const VisitView = VisitSummary.extend({
   offers: z.array(OfferSchema),
   history: z.array(HistoryEntrySchema),
 });

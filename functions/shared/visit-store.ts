@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { type HistoryEntry, HistoryEntrySchema, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
+import { type HistoryEntry, HistoryEntrySchema, type ListVisitsQuery, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
+import { GSI1_KEYS, type PageQuery, queryPage } from './pagination.js';
 import { keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
 import { makeEvent } from '../../events/catalog.js';
@@ -65,6 +66,35 @@ export function toView(record: VisitRecord, options: { withScores?: boolean } = 
     .sort((a, b) => a.wave - b.wave || (a.rank ?? 0) - (b.rank ?? 0) || a.caregiverId.localeCompare(b.caregiverId));
   const { expiredWave: _bookkeeping, ...visit } = record.visit;
   return { ...visit, offers, history: record.history };
+}
+
+/**
+ * A centre's visits in start order, one page, from the centre's partition of
+ * GSI1 (its sort key starts with the start time in UTC). A status filter is
+ * applied after the page is read, so a page may hold fewer than `limit`.
+ */
+export async function listVisitsOfCenter(p: Platform, centerId: string, query: z.infer<typeof ListVisitsQuery>, page: z.infer<typeof PageQuery>) {
+  const from = query.from ? new Date(`${query.from}T00:00:00+08:00`).toISOString() : '0';
+  // '~' sorts after every visit id, so the whole last day is in.
+  const to = query.to ? `${new Date(`${query.to}T23:59:59.999+08:00`).toISOString()}~` : '~';
+  const result = await queryPage(
+    p,
+    {
+      IndexName: 'GSI1',
+      KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :from AND :to',
+      ...(query.status ? { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: { ':pk': lists.visitsOfCenter(centerId, '', '').GSI1PK, ':from': from, ':to': to, ...(query.status ? { ':status': query.status } : {}) },
+    },
+    page,
+    GSI1_KEYS,
+  );
+  return {
+    items: result.items.map((item) => {
+      const { expiredWave: _bookkeeping, ...visit } = parseItem(VisitSchema, item);
+      return visit;
+    }),
+    nextCursor: result.nextCursor,
+  };
 }
 
 /** A history entry, as a transaction item. */

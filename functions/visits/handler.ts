@@ -1,9 +1,10 @@
 import '../shared/aws/platform.js';
 import { badRequest, notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
-import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
+import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, ListVisitsQuery, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
+import { PageQuery } from '../shared/pagination.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
-import { readVisit, toView } from '../shared/visit-store.js';
+import { listVisitsOfCenter, readVisit, toView } from '../shared/visit-store.js';
 import { assignVisit } from './assign-visit.js';
 import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
@@ -43,6 +44,13 @@ export const handler = httpHandler('visits', {
     const id = parseWith(Id, params.id, 'id');
     const { reason } = parseWith(CancelVisitRequest, jsonBody(event));
     return json(200, await cancelVisit(platform, principal!.orgId, id, reason));
+  },
+
+  'GET /visits': async ({ event, principal, platform }) => {
+    const params = event.queryStringParameters ?? {};
+    const page = parseWith(PageQuery, { cursor: params.cursor, limit: params.limit });
+    const query = parseWith(ListVisitsQuery, { status: params.status, from: params.from, to: params.to });
+    return json(200, await listVisitsOfCenter(platform, principal!.orgId, query, page));
   },
 
   'GET /visits/{id}': async ({ params, principal, platform }) => {

@@ -74,6 +74,20 @@ afterAll(async () => {
   await local?.stop();
 });
 
+describe('GET /visits refuses a bad query, naming the parameter', () => {
+  it.each([
+    ['status=LOST', 'status'],
+    ['from=2026-13-01', 'from'],
+    ['from=2026-12-05&to=2026-12-01', 'to'],
+    ['limit=0', 'limit'],
+    ['cursor=bm90LWEta2V5', 'cursor'],
+  ])('%s', async (query, field) => {
+    const res = await http.get(`/visits?${query}`, await http.token('center', 'ctr-xinhua-hub'));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe(field);
+  });
+});
+
 describe('the escalation ladder', () => {
   it('tells the dispatchers, a deadline later the hub centre, a deadline after that gives the visit up; each once', async () => {
     const corner = await remoteCorner();
@@ -100,6 +114,14 @@ describe('the escalation ladder', () => {
     }, 'unfilled');
     expect(given.unfilledReason).toMatch(/^nobody accepted in 1 wave\(s\); no one else eligible: /);
     expect(given.history.filter((h) => h.event === 'VisitEscalated')).toHaveLength(2);
+    // The centre that asked finds it among its visits at once; no other centre does.
+    const day = given.earliestStart.slice(0, 10);
+    const listed = await http.get(`/visits?status=UNFILLED&from=${day}&to=${day}`, corner.owner);
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { items: Array<{ id: string; unfilledReason: string }> }).items).toEqual([expect.objectContaining({ id: corner.id, unfilledReason: given.unfilledReason })]);
+    expect(((await (await http.get('/visits?status=ASSIGNED', corner.owner)).json()) as { items: unknown[] }).items.map((v) => (v as { id: string }).id)).not.toContain(corner.id);
+    const elsewhere = await http.token('center', 'ctr-binhe-hub');
+    expect(((await (await http.get('/visits?status=UNFILLED', elsewhere)).json()) as { items: unknown[] }).items).toEqual([]);
     // Everyone was told once: giving up sends nothing new.
     await passDeadline();
     const messages = await smsOf(corner.id);
