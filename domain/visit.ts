@@ -122,6 +122,9 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 /** A visit as lists show it: without offers and history. */
 export const VisitSummary = VisitSchema.omit({ expiredWave: true });
 
+/** A visit on a hub centre's or company's desk (GET /desk): still open, and the rung on which they were asked. */
+export const DeskVisit = VisitSummary.extend({ askedAs: EscalationStep });
+
 /** GET /visits: by status and by the city dates of the visits' start (inclusive). */
 export const ListVisitsQuery = z
   .object({ status: VisitStatus.optional(), from: z.iso.date().optional(), to: z.iso.date().optional() })

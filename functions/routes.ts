@@ -21,7 +21,7 @@ import {
   UpdateEnterpriseRequest,
 } from '../domain/registry-requests.js';
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
-import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, VisitSummary, VisitView } from '../domain/visit.js';
+import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, DeskVisit, VisitSummary, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -89,6 +89,7 @@ export const routes = [
   { method: 'GET', path: '/verify/{code}/qr.svg', group: 'verify', access: 'public', summary: 'The QR code that leads to the verify page', produces: 'image/svg+xml' },
   { method: 'POST', path: '/visits', group: 'visits', access: ['center'], summary: 'Request a visit', requiredHeaders: ['Idempotency-Key'], request: CreateVisitRequest, response: CreatedVisit },
   { method: 'GET', path: '/visits', group: 'visits', access: ['center'], summary: "The calling centre's visits in start order (?status=, ?from=, ?to= city dates, ?cursor=, ?limit=)", response: list(VisitSummary) },
+  { method: 'GET', path: '/desk', group: 'visits', access: ['center', 'enterprise'], summary: 'Visits nobody accepted that the escalation ladder put before the caller (a hub centre, or a company’s dispatcher), still open, to assign by hand (?cursor=, ?limit=)', response: list(DeskVisit) },
   { method: 'GET', path: '/visits/{id}', group: 'visits', access: ['center', 'bureau', 'admin'], summary: 'A visit with its offers, assignment and history', response: VisitView },
   { method: 'POST', path: '/visits/{id}/reschedule', group: 'visits', access: ['center'], summary: 'Move a visit to another window: it is cancelled and a new one requested, its caregiver asked first', request: RescheduleVisitRequest, response: CreatedVisit },
   { method: 'POST', path: '/visits/{id}/assign', group: 'visits', access: ['center', 'enterprise'], summary: 'Assign an open or UNFILLED visit by hand (the street’s hub centre, or a company for its own caregiver)', request: AssignVisitRequest, response: VisitView },

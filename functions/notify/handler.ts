@@ -1,5 +1,5 @@
 import '../shared/aws/platform.js';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
 import { assignedSmsText, cancelledSmsText, offerSmsText, unfilledSmsText } from '../../domain/sms.js';
@@ -7,7 +7,7 @@ import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
-import { keys } from '../shared/keys.js';
+import { type DeskOwner, keys } from '../shared/keys.js';
 import { type Platform, platform } from '../shared/platform.js';
 import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
 import { markOnce } from '../shared/store.js';
@@ -106,14 +106,20 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
 const DISPATCHERS_TOLD = 5;
 
-/** The phones each rung of the escalation ladder reaches, and the marker that makes each rung send once. */
+/** Who is asked to step in on a rung: their desk (where the visit is listed) and the phone that hears of it. */
+interface Helper {
+  desk: DeskOwner;
+  phone: string;
+}
+
+/** Whom each rung of the escalation ladder reaches, and the marker that makes each rung act once. */
 const RUNGS = {
-  dispatchers: { marker: 'dispatchersToldAt', phones: dispatcherPhones },
-  hub: { marker: 'hubToldAt', phones: hubPhones },
-} as const satisfies Record<EscalationStep, { marker: string; phones: (p: Platform, visit: Visit, elder: Elder) => Promise<string[]> }>;
+  dispatchers: { marker: 'dispatchersToldAt', helpers: nearbyDispatchers },
+  hub: { marker: 'hubToldAt', helpers: streetHub },
+} as const satisfies Record<EscalationStep, { marker: string; helpers: (p: Platform, visit: Visit, elder: Elder) => Promise<Helper[]> }>;
 
 /** Dispatchers of the nearest licensed companies that offer the service. */
-async function dispatcherPhones(p: Platform, visit: Visit, elder: Elder): Promise<string[]> {
+async function nearbyDispatchers(p: Platform, visit: Visit, elder: Elder): Promise<Helper[]> {
   const companies = new Map<string, { phone: string; km: number }>();
   for (const { caregiver, enterprise } of await caregiversNear(p, elder.location, 2)) {
     if (!enterprise?.dispatcherPhone || enterprise.status !== 'licensed' || !enterprise.services.includes(visit.serviceCode)) continue;
@@ -121,21 +127,26 @@ async function dispatcherPhones(p: Platform, visit: Visit, elder: Elder): Promis
     const known = companies.get(enterprise.id);
     if (!known || km < known.km) companies.set(enterprise.id, { phone: enterprise.dispatcherPhone, km });
   }
-  return [...companies.values()].sort((a, b) => a.km - b.km).slice(0, DISPATCHERS_TOLD).map((c) => c.phone);
+  return [...companies.entries()]
+    .sort(([, a], [, b]) => a.km - b.km)
+    .slice(0, DISPATCHERS_TOLD)
+    .map(([id, { phone }]) => ({ desk: { role: 'enterprise', id }, phone }));
 }
 
-/** The duty phone of the hub centre of the elder's street. */
-async function hubPhones(p: Platform, _visit: Visit, elder: Elder): Promise<string[]> {
+/** The hub centre of the elder's street, on its duty phone. */
+async function streetHub(p: Platform, _visit: Visit, elder: Elder): Promise<Helper[]> {
   const street = await getStreet(p, elder.streetId);
   const hub = street ? await getCenter(p, street.hubCenterId) : undefined;
-  return hub?.dutyPhone ? [hub.dutyPhone] : [];
+  return hub?.dutyPhone ? [{ desk: { role: 'center', id: hub.id }, phone: hub.dutyPhone }] : [];
 }
 
 /**
  * People asked to step in for a visit nobody took: one rung of the ladder
- * (VisitEscalated), or every rung not yet told when the visit ends UNFILLED
- * (at once when nobody was eligible at all). Each rung at most once per visit
- * (a marker set before sending), so they can assign it by hand or re-open it.
+ * (VisitEscalated), or every rung not yet reached when the visit ends
+ * UNFILLED (at once when nobody was eligible at all). The visit goes on each
+ * helper's desk (GET /desk), then they hear of it by SMS, each rung at most
+ * once per visit (a marker set before sending), so they can assign it by
+ * hand or re-open it.
  */
 export async function tellPeople(p: Platform, visitId: string, steps: readonly EscalationStep[]): Promise<void> {
   const visit = await getVisit(p, visitId);
@@ -144,10 +155,17 @@ export async function tellPeople(p: Platform, visitId: string, steps: readonly E
   const elder = await getElder(p, visit.elderId);
   if (!elder) return;
   const text = unfilledSmsText({ service, earliestStart: visit.earliestStart });
+  const startUtc = new Date(visit.earliestStart).toISOString();
+  // Desk entries go once the visit's day is well past.
+  const ttl = Math.floor(Date.parse(visit.latestStart) / 1000) + 7 * 24 * 3600;
   for (const step of steps) {
-    const phones = await RUNGS[step].phones(p, visit, elder);
-    if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), RUNGS[step].marker))) continue;
-    for (const to of new Set(phones)) await p.sms.send({ to, text, visitId });
+    const helpers = await RUNGS[step].helpers(p, visit, elder);
+    // Desk entries first: writing one twice is harmless, and a crash before the SMS still leaves the visit listed.
+    for (const { desk } of helpers) {
+      await p.db.send(new PutCommand({ TableName: p.config.tableName, Item: { ...keys.desk(desk, startUtc, visitId), entity: 'DeskEntry', visitId, step, ttl } }));
+    }
+    if (helpers.length === 0 || !(await markOnce(p, keys.visit(visitId), RUNGS[step].marker))) continue;
+    for (const to of new Set(helpers.map((h) => h.phone))) await p.sms.send({ to, text, visitId });
   }
 }
 

@@ -19,7 +19,14 @@ import { CITY_CODE } from '../../domain/principal.js';
  *   who has served an elder before                       Query PK = ELDER#id, SK begins_with SERVED#
  *   a visit with its offers and history                  Query PK = VISIT#id
  *   a caregiver link                                     GetItem keys.link(sha256(token))
+ *   visits a hub centre or company was asked to staff    Query PK = DESK#role#id (then BatchGet the visits)
  */
+/** Whose dispatch desk: the street's hub centre, or a company (its dispatcher). */
+export interface DeskOwner {
+  role: 'center' | 'enterprise';
+  id: string;
+}
+
 export const keys = {
   street: (id: string) => ({ PK: `STREET#${id}`, SK: 'STREET' }),
   community: (id: string) => ({ PK: `COMMUNITY#${id}`, SK: 'COMMUNITY' }),
@@ -37,6 +44,8 @@ export const keys = {
   caregiverDay: (caregiverId: string, date: string) => ({ PK: `CAREGIVER#${caregiverId}`, SK: `DAY#${date}` }),
   /** How often a caregiver has served an elder (continuity in ranking). */
   served: (elderId: string, caregiverId: string) => ({ PK: `ELDER#${elderId}`, SK: `SERVED#${caregiverId}` }),
+  /** A visit the escalation ladder put before a hub centre or a company's dispatcher. */
+  desk: (owner: DeskOwner, startUtc: string, visitId: string) => ({ PK: `DESK#${owner.role}#${owner.id}`, SK: `VISIT#${startUtc}#${visitId}` }),
   enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
   /** Uniqueness and lookup: one item per public code, credit code and (keyed-hashed) resident ID. */
   publicCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),

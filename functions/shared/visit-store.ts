@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { type HistoryEntry, HistoryEntrySchema, type ListVisitsQuery, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
+import { type DeskVisit, EscalationStep, type HistoryEntry, HistoryEntrySchema, type ListVisitsQuery, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from './pagination.js';
-import { keys, lists } from './keys.js';
+import { type DeskOwner, keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
 import { makeEvent } from '../../events/catalog.js';
 import { toCityTime } from '../../domain/time.js';
-import { getItem, outboxPut, parseItem, queryAll, type TransactItem } from './store.js';
+import { batchGet, getItem, outboxPut, parseItem, queryAll, type TransactItem } from './store.js';
 
 /** An offer as stored: what the API shows, plus the link's hash and SMS bookkeeping. */
 export const StoredOffer = OfferSchema.extend({
@@ -95,6 +95,23 @@ export async function listVisitsOfCenter(p: Platform, centerId: string, query: z
     }),
     nextCursor: result.nextCursor,
   };
+}
+
+/**
+ * The visits on a hub centre's or company's desk that still need someone
+ * (OFFERED or UNFILLED), in start order; one page of desk entries, so a page
+ * may hold fewer than `limit` once assigned or cancelled visits drop out.
+ */
+export async function listDesk(p: Platform, owner: DeskOwner, page: z.infer<typeof PageQuery>) {
+  const pk = keys.desk(owner, '', '').PK;
+  const entries = await queryPage(p, { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk } }, page, ['PK', 'SK']);
+  const steps = new Map(entries.items.map((e) => [String(e.visitId), EscalationStep.parse(e.step)]));
+  const visits = (await batchGet(p, [...steps.keys()].map(keys.visit))).map((item) => parseItem(VisitSchema, item));
+  const items: Array<z.infer<typeof DeskVisit>> = visits
+    .filter((v) => v.status === 'OFFERED' || v.status === 'UNFILLED')
+    .sort((a, b) => Date.parse(a.earliestStart) - Date.parse(b.earliestStart) || a.id.localeCompare(b.id))
+    .map(({ expiredWave: _bookkeeping, ...visit }) => ({ ...visit, askedAs: steps.get(visit.id)! }));
+  return { items, nextCursor: entries.nextCursor };
 }
 
 /** A history entry, as a transaction item. */

@@ -4,7 +4,7 @@ import { Id } from '../../domain/registry.js';
 import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, ListVisitsQuery, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
 import { PageQuery } from '../shared/pagination.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
-import { listVisitsOfCenter, readVisit, toView } from '../shared/visit-store.js';
+import { listDesk, listVisitsOfCenter, readVisit, toView } from '../shared/visit-store.js';
 import { assignVisit } from './assign-visit.js';
 import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
@@ -51,6 +51,13 @@ export const handler = httpHandler('visits', {
     const page = parseWith(PageQuery, { cursor: params.cursor, limit: params.limit });
     const query = parseWith(ListVisitsQuery, { status: params.status, from: params.from, to: params.to });
     return json(200, await listVisitsOfCenter(platform, principal!.orgId, query, page));
+  },
+
+  'GET /desk': async ({ event, principal, platform }) => {
+    const params = event.queryStringParameters ?? {};
+    const page = parseWith(PageQuery, { cursor: params.cursor, limit: params.limit });
+    const role = principal!.role === 'enterprise' ? 'enterprise' : 'center';
+    return json(200, await listDesk(platform, { role, id: principal!.orgId }, page));
   },
 
   'GET /visits/{id}': async ({ params, principal, platform }) => {

@@ -47,8 +47,14 @@ async function remoteCorner() {
   const day = workday(local.clock.now(), 3);
   const visit = await http.post('/visits', { elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T11:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
   const { id } = (await visit.json()) as { id: string };
-  return { id, owner, companyId: company.id, caregiverId, dispatcherPhone, hubPhone };
+  return { id, owner, companyId: company.id, caregiverId, dispatcherPhone, hubId, hubPhone };
 }
+
+const deskOf = async (token: string) => {
+  const res = await http.get('/desk', token);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: unknown[] }).items;
+};
 
 const view = async (id: string) => (await (await http.get(`/visits/${id}`, bureau)).json()) as VisitView;
 
@@ -101,11 +107,17 @@ describe('the escalation ladder', () => {
     expect(atDispatchers.history.at(-1)).toMatchObject({ event: 'VisitEscalated', note: expect.stringMatching(/dispatchers.*nobody accepted in 1 wave/) });
     await waitFor(async () => (await smsOf(corner.id)).find((m) => m.to === corner.dispatcherPhone), 'the dispatcher told');
     expect((await smsOf(corner.id)).filter((m) => m.to === corner.hubPhone)).toHaveLength(0);
+    // The company finds it on its desk; the hub centre not yet.
+    const companyDesk = await http.token('enterprise', corner.companyId);
+    const hubDesk = await http.token('center', corner.hubId);
+    expect(await deskOf(companyDesk)).toEqual([expect.objectContaining({ id: corner.id, askedAs: 'dispatchers', status: 'OFFERED' })]);
+    expect(await deskOf(hubDesk)).toEqual([]);
 
     await passDeadline();
     await waitFor(async () => ((await view(corner.id)).escalation === 'hub' ? true : undefined), 'the hub rung');
     const notice = await waitFor(async () => (await smsOf(corner.id)).find((m) => m.to === corner.hubPhone), 'the hub told');
     expect(notice.text).toContain('无人接单');
+    expect(await deskOf(hubDesk)).toEqual([expect.objectContaining({ id: corner.id, askedAs: 'hub' })]);
 
     await passDeadline();
     const given = await waitFor(async () => {
@@ -142,5 +154,7 @@ describe('the escalation ladder', () => {
     const v = await view(corner.id);
     expect(v).toMatchObject({ status: 'ASSIGNED', escalation: 'dispatchers', assignment: { caregiverId: corner.caregiverId } });
     expect((await smsOf(corner.id)).filter((m) => m.to === corner.hubPhone)).toHaveLength(0);
+    // Staffed: off the desk.
+    expect(await deskOf(company)).toEqual([]);
   });
 });
