@@ -38,6 +38,8 @@ import { type GroupName, groupNames, handlerGroups, type HttpGroupName, type Nee
 import { routeKey, routes } from '../functions/routes.js';
 import { HandlerFunction, SERVICE_NAME } from './handler-function.js';
 import { careTable, idempotencyTable, type TableDefinition } from './tables.js';
+import type { SmsTemplateId } from '../domain/sms.js';
+import { SmsProvider, TencentTemplateIds } from '../functions/shared/sms/config.js';
 
 /** Repository root, found from this file so that the CLI and the tests agree. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,10 +51,76 @@ export interface CareDispatchStackProps extends StackProps {
   publicBaseUrl?: string;
   /** Phone number, sender id or pool that sends the SMS; scopes sms-voice:SendTextMessage. */
   smsOriginationIdentityArn?: string;
+  /**
+   * `aws` (End User Messaging SMS, the default) or `tencent` (Tencent Cloud
+   * SMS, the usual route to mainland numbers). Context `smsProvider` when absent.
+   */
+  smsProvider?: SmsProvider;
+  /**
+   * Tencent Cloud SMS: the SMS application and the id of every registered
+   * template (domain/sms.ts). Context `tencentSmsSdkAppId`,
+   * `tencentSmsTemplateIds` (JSON), `tencentSmsSignName`, `tencentSmsRegion`
+   * when absent. The API key goes into the secret the stack creates.
+   */
+  tencentSms?: { smsSdkAppId: string; templateIds: Record<SmsTemplateId, string>; signName?: string; region?: string };
+  /** At most this many SMS per phone per hour (default 10). Context `smsMaxPerPhonePerHour` when absent. */
+  smsMaxPerPhonePerHour?: number;
   /** Defaults to the repository this file lives in. */
   projectRoot?: string;
   /** Retention of function and access logs (they may hold operational personal data). */
   logRetention?: RetentionDays;
+}
+
+/** How notify sends SMS, as resolved from props and context. */
+interface SmsDeployment {
+  provider: SmsProvider;
+  originationIdentityArn?: string;
+  maxPerPhonePerHour?: number;
+  tencent?: { smsSdkAppId: string; templateIds: Record<SmsTemplateId, string>; signName?: string; region?: string };
+}
+
+const parseJsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** SMS settings from props, else from context (`cdk deploy -c smsProvider=tencent …`); wrong ones fail the synth. */
+function smsDeployment(scope: Construct, props: CareDispatchStackProps): SmsDeployment {
+  const context = (key: string): unknown => {
+    const value: unknown = scope.node.tryGetContext(key);
+    return value === undefined || value === null || value === '' ? undefined : value;
+  };
+  const provider = SmsProvider.safeParse(props.smsProvider ?? context('smsProvider') ?? 'aws');
+  if (!provider.success) throw new Error('smsProvider must be aws or tencent');
+  const max = props.smsMaxPerPhonePerHour ?? context('smsMaxPerPhonePerHour');
+  if (max !== undefined && !(Number.isInteger(Number(max)) && Number(max) > 0)) throw new Error('smsMaxPerPhonePerHour must be a positive whole number');
+  const deployment: SmsDeployment = {
+    provider: provider.data,
+    ...(props.smsOriginationIdentityArn ? { originationIdentityArn: props.smsOriginationIdentityArn } : {}),
+    ...(max !== undefined ? { maxPerPhonePerHour: Number(max) } : {}),
+  };
+  if (provider.data !== 'tencent') return deployment;
+
+  const templateIdsValue = props.tencentSms?.templateIds ?? context('tencentSmsTemplateIds');
+  const templateIds = TencentTemplateIds.safeParse(typeof templateIdsValue === 'string' ? parseJsonOrUndefined(templateIdsValue) : templateIdsValue);
+  const smsSdkAppId = props.tencentSms?.smsSdkAppId ?? context('tencentSmsSdkAppId');
+  if (typeof smsSdkAppId !== 'string' || !/^\d+$/.test(smsSdkAppId) || !templateIds.success) {
+    throw new Error('smsProvider=tencent needs tencentSmsSdkAppId (digits) and tencentSmsTemplateIds (JSON: the provider id of every template in domain/sms.ts)');
+  }
+  const signName = props.tencentSms?.signName ?? context('tencentSmsSignName');
+  const region = props.tencentSms?.region ?? context('tencentSmsRegion');
+  return {
+    ...deployment,
+    tencent: {
+      smsSdkAppId,
+      templateIds: templateIds.data,
+      ...(typeof signName === 'string' ? { signName } : {}),
+      ...(typeof region === 'string' ? { region } : {}),
+    },
+  };
 }
 
 /** A dead-letter queue: encrypted, TLS only, kept as long as SQS allows. */
@@ -78,6 +146,8 @@ export class CareDispatchStack extends Stack {
   readonly bus: EventBus;
   readonly scheduleGroup: ScheduleGroup;
   readonly piiHashKey: Secret;
+  /** Tencent Cloud API key for SMS, when that is the provider: `{"secretId": "…", "secretKey": "…"}`. */
+  readonly tencentSmsCredentials?: Secret;
   /** Known at synth time, unlike a generated name, so policies and acknowledgements can spell it. */
   readonly scheduleGroupName: string;
   readonly schedulerRole: Role;
@@ -124,6 +194,21 @@ export class CareDispatchStack extends Stack {
       reason: 'Rotating this key would orphan every stored hash (duplicate detection would stop finding existing people); it is rotated only together with a re-hash of all records, by hand.',
     });
 
+    // ---- SMS provider --------------------------------------------------------
+    const sms = smsDeployment(this, props);
+    if (sms.tencent) {
+      // Created with a placeholder id: the operator puts the real key in after deploying. Code never holds it.
+      this.tencentSmsCredentials = new Secret(this, 'TencentSmsCredentials', {
+        description: 'Tencent Cloud API key for SMS, {"secretId": "…", "secretKey": "…"}: a sub-account key allowed to send SMS only',
+        generateSecretString: { secretStringTemplate: JSON.stringify({ secretId: 'set-after-deploy' }), generateStringKey: 'secretKey', excludePunctuation: true },
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(this.tencentSmsCredentials).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Tencent Cloud issues this key, not AWS, so a rotation function cannot mint a new one; it is rotated in the Tencent Cloud console and put here by hand (docs/decisions/0010).',
+      });
+    }
+
     // ---- HTTP API (created before the functions: they link to its URL) -----
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: logRetention });
     // routeKey, never the raw path: a caregiver's link token must not end up in logs.
@@ -167,10 +252,10 @@ export class CareDispatchStack extends Stack {
           // Every function builds its platform config from TABLE_NAME, even one that never reads it.
           [careTable.envVar]: this.careTable.tableName,
           PUBLIC_BASE_URL: publicBaseUrl,
-          ...this.environmentFor(needs, props.smsOriginationIdentityArn),
+          ...this.environmentFor(needs, sms),
         },
       });
-      this.grant(handler, needs, props.smsOriginationIdentityArn);
+      this.grant(handler, needs, sms);
       functions[group] = handler;
     }
     this.functions = functions as Record<GroupName, HandlerFunction>;
@@ -281,7 +366,7 @@ export class CareDispatchStack extends Stack {
   }
 
   /** Environment variables a function needs for its `needs`, beyond TABLE_NAME. */
-  private environmentFor(needs: readonly Need[], smsOriginationIdentityArn: string | undefined): Record<string, string> {
+  private environmentFor(needs: readonly Need[], sms: SmsDeployment): Record<string, string> {
     const env: Record<string, string> = {};
     if (needs.includes('idempotency')) env[idempotencyTable.envVar] = this.idempotencyTable.tableName;
     if (needs.includes('publishEvents')) {
@@ -294,13 +379,30 @@ export class CareDispatchStack extends Stack {
       // A schedule's target is the bus itself.
       env.EVENT_BUS_ARN = this.bus.eventBusArn;
     }
-    if (needs.includes('sendSms') && smsOriginationIdentityArn) env.SMS_ORIGINATION_IDENTITY = smsOriginationIdentityArn;
+    if (needs.includes('sendSms')) Object.assign(env, this.smsEnvironment(sms));
     if (needs.includes('residentIdHash')) env.PII_HASH_KEY_SECRET_ARN = this.piiHashKey.secretArn;
     return env;
   }
 
+  /** What the SMS sender reads (functions/shared/aws/platform.ts): provider, its settings, the per-phone cap. */
+  private smsEnvironment(sms: SmsDeployment): Record<string, string> {
+    const env: Record<string, string> = {};
+    if (sms.maxPerPhonePerHour !== undefined) env.SMS_MAX_PER_PHONE_PER_HOUR = String(sms.maxPerPhonePerHour);
+    if (sms.tencent && this.tencentSmsCredentials) {
+      env.SMS_PROVIDER = 'tencent';
+      env.TENCENT_SMS_SECRET_ARN = this.tencentSmsCredentials.secretArn;
+      env.TENCENT_SMS_SDK_APP_ID = sms.tencent.smsSdkAppId;
+      env.TENCENT_SMS_TEMPLATE_IDS = JSON.stringify(sms.tencent.templateIds);
+      if (sms.tencent.signName) env.TENCENT_SMS_SIGN_NAME = sms.tencent.signName;
+      if (sms.tencent.region) env.TENCENT_SMS_REGION = sms.tencent.region;
+    } else if (sms.originationIdentityArn) {
+      env.SMS_ORIGINATION_IDENTITY = sms.originationIdentityArn;
+    }
+    return env;
+  }
+
   /** Grants exactly the group's `needs` and nothing else. */
-  private grant(handler: HandlerFunction, needs: readonly Need[], smsOriginationIdentityArn: string | undefined) {
+  private grant(handler: HandlerFunction, needs: readonly Need[], sms: SmsDeployment) {
     const fn = handler.function;
     if (needs.includes('writeTable')) this.careTable.grantReadWriteData(fn);
     else if (needs.includes('readTable')) this.careTable.grantReadData(fn);
@@ -335,7 +437,10 @@ export class CareDispatchStack extends Stack {
         reason: 'Schedule names are made per offer wave at run time; the wildcard covers only schedules inside our own offer-deadline schedule group.',
       });
     }
-    if (needs.includes('sendSms')) {
+    // Tencent Cloud SMS: the function reads its API key and needs no AWS messaging permission at all.
+    if (needs.includes('sendSms') && this.tencentSmsCredentials) this.tencentSmsCredentials.grantRead(fn);
+    if (needs.includes('sendSms') && sms.provider === 'aws') {
+      const smsOriginationIdentityArn = sms.originationIdentityArn;
       const policy = new Policy(this, `${handler.node.id}SmsPolicy`, {
         roles: [handler.role],
         statements: [

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { CITY_CODE } from '../domain/principal.js';
 import { dynamoClients } from '../functions/shared/dynamo.js';
 import { getCenter, getEnterprise } from '../functions/shared/registry-store.js';
-import { type Platform, readDispatchLeadDays, readOfferTimeouts, readRecurrenceHorizonDays, usePlatform } from '../functions/shared/platform.js';
+import { type Platform, readDispatchLeadDays, readOfferTimeouts, readRecurrenceHorizonDays, readVerificationPolicy, usePlatform } from '../functions/shared/platform.js';
+import { readSmsMaxPerPhonePerHour } from '../functions/shared/sms/config.js';
+import { PerPhoneHourlyCap } from '../functions/shared/sms/per-phone-cap.js';
 import { newId, newLinkToken, newPublicCode, residentIdHash } from '../functions/shared/tokens.js';
 import { MovableClock } from './clock.js';
 import { DevIssuer } from './dev-auth.js';
@@ -33,6 +35,8 @@ export interface LocalPlatformOptions {
   publicBaseUrl?: string;
   offerTimeoutSeconds?: number;
   dispatchLeadDays?: number;
+  /** At most this many SMS per phone per hour; default SMS_MAX_PER_PHONE_PER_HOUR, else 10. */
+  smsMaxPerPhonePerHour?: number;
   /** Seed the Wuhai demo city (default true). */
   seed?: boolean;
   /** Companies, caregivers and elders of the demo city times this (default 1); tests use small fractions. */
@@ -86,7 +90,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await localHandlers[target](event, lambdaContext(target, EVENT_TIMEOUT_MS));
   }, log);
   const scheduler = new LocalScheduler(db, names.runtime, clock, bus, log);
-  const outbox = new SmsOutbox(db, names.runtime, clock);
+  // Rendered with the base URL the platform has when it sends (set below, once the port is known).
+  const outbox = new SmsOutbox(db, names.runtime, clock, () => platform.config.publicBaseUrl);
   const piiHashKey = await localSecret(db, names.runtime, 'PII_HASH_KEY');
   const env = {
     ...process.env,
@@ -101,6 +106,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       offerTimeoutSeconds: readOfferTimeouts(env),
       dispatchLeadDays: readDispatchLeadDays(env),
       recurrenceHorizonDays: readRecurrenceHorizonDays(env),
+      verification: readVerificationPolicy(env),
     },
     dynamo,
     db,
@@ -111,7 +117,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     residentIdHash: async (residentId) => residentIdHash(piiHashKey, residentId),
     publisher: bus,
     scheduler,
-    sms: outbox,
+    // The same per-phone cap as in AWS, on the platform's clock, so moving the clock opens a new hour.
+    sms: new PerPhoneHourlyCap(outbox, {
+      db,
+      tableName: names.care,
+      clock,
+      maxPerHour: options.smsMaxPerPhonePerHour ?? readSmsMaxPerPhonePerHour(env),
+      onCapped: (c) => log(`SMS not sent: ${c.maskedPhone} already had ${c.maxPerHour} this hour (${c.template}${c.visitId ? `, visit ${c.visitId}` : ''})`),
+    }),
   };
   // Handlers read one platform per process; a second one started (tests) hands the first back when it stops.
   const previousPlatform = usePlatform(platform);

@@ -2,7 +2,7 @@ import '../shared/aws/platform.js';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
-import { assignedSmsText, cancelledSmsText, offerSmsText, unfilledSmsText } from '../../domain/sms.js';
+import { smsLinkToken, smsVisitParams } from '../../domain/sms.js';
 import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
@@ -76,9 +76,8 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
     if (isTransactionCancelled(error)) return; // accepted, revoked or sent meanwhile
     throw error;
   }
-  const link = `${p.config.publicBaseUrl}/j/${token}`;
-  const text = kind === 'offer' ? offerSmsText({ service, earliestStart: visit.earliestStart, link }) : assignedSmsText({ service, earliestStart: visit.earliestStart, link });
-  await p.sms.send({ to: caregiver.phone, text, visitId });
+  // The template says what the link is for; the link itself is `{publicBaseUrl}/j/{token}`.
+  await p.sms.send({ to: caregiver.phone, visitId, template: kind, params: { ...smsVisitParams(service, visit.earliestStart), token: smsLinkToken(token) } });
   await p.db.send(
     new UpdateCommand({
       TableName: p.config.tableName,
@@ -100,7 +99,7 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
   const [caregiver, service] = [await getCaregiver(p, visit.assignment.caregiverId), findService(visit.serviceCode)];
   if (!caregiver || !service) return;
   if (!(await markOnce(p, keys.visit(visitId), 'cancelSmsSentAt'))) return;
-  await p.sms.send({ to: caregiver.phone, text: cancelledSmsText({ service, earliestStart: visit.earliestStart }), visitId });
+  await p.sms.send({ to: caregiver.phone, visitId, template: 'cancelled', params: smsVisitParams(service, visit.earliestStart) });
 }
 
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
@@ -154,7 +153,7 @@ export async function tellPeople(p: Platform, visitId: string, steps: readonly E
   if (!visit || !service || (visit.status !== 'UNFILLED' && visit.status !== 'OFFERED')) return;
   const elder = await getElder(p, visit.elderId);
   if (!elder) return;
-  const text = unfilledSmsText({ service, earliestStart: visit.earliestStart });
+  const notice = { template: 'unfilled', params: smsVisitParams(service, visit.earliestStart) } as const;
   const startUtc = new Date(visit.earliestStart).toISOString();
   // Desk entries go once the visit's day is well past.
   const ttl = Math.floor(Date.parse(visit.latestStart) / 1000) + 7 * 24 * 3600;
@@ -165,7 +164,7 @@ export async function tellPeople(p: Platform, visitId: string, steps: readonly E
       await p.db.send(new PutCommand({ TableName: p.config.tableName, Item: { ...keys.desk(desk, startUtc, visitId), entity: 'DeskEntry', visitId, step, ttl } }));
     }
     if (helpers.length === 0 || !(await markOnce(p, keys.visit(visitId), RUNGS[step].marker))) continue;
-    for (const to of new Set(helpers.map((h) => h.phone))) await p.sms.send({ to, text, visitId });
+    for (const to of new Set(helpers.map((h) => h.phone))) await p.sms.send({ to, visitId, ...notice });
   }
 }
 

@@ -1,18 +1,30 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SmsContent } from '../../domain/sms.js';
 import type { EventPublisher, EventScheduler } from '../../events/ports.js';
+import { DEFAULT_VERIFICATION_POLICY, type VerificationPolicy } from '../../domain/verification.js';
 
 export interface Clock {
   now(): Date;
 }
 
-export interface SmsMessage {
+/**
+ * One SMS: a registered template and its variables (domain/sms.ts), never
+ * free text, so no personal data can reach a message. Adapters that send
+ * text render it with `renderSms`; a mainland provider gets template id and
+ * variables.
+ */
+export type SmsMessage = SmsContent & {
+  /** The recipient's number as stored (11 digits for the mainland) or E.164. */
   to: string;
-  text: string;
-  /** For the local outbox and delivery logs; never part of the text's personal data. */
+  /** For the local outbox and delivery logs; never part of the text. */
   visitId?: string;
-}
+};
 
+/**
+ * Sends one SMS. A message the per-phone cap holds back resolves (it is
+ * logged, not retried); a failed send rejects so the event is redelivered.
+ */
 export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
@@ -28,6 +40,8 @@ export interface PlatformConfig {
   dispatchLeadDays: number;
   /** How far ahead a weekly series' visits exist (at most 30 days). */
   recurrenceHorizonDays: number;
+  /** Check-in and check-out rules: geofence, how early check-in opens, duration tolerance. */
+  verification: VerificationPolicy;
 }
 
 /**
@@ -97,4 +111,18 @@ export function readDispatchLeadDays(env: NodeJS.ProcessEnv): number {
 export function readRecurrenceHorizonDays(env: NodeJS.ProcessEnv): number {
   const days = Number(env.RECURRENCE_HORIZON_DAYS);
   return Number.isFinite(days) && days > 0 ? Math.min(30, days) : 14;
+}
+
+/** GEOFENCE_METERS, CHECK_IN_LEAD_MINUTES and NO_SHOW_GRACE_MINUTES override the defaults (150 m, 60 and 15 minutes). */
+export function readVerificationPolicy(env: NodeJS.ProcessEnv): VerificationPolicy {
+  const positive = (value: string | undefined, fallback: number) => {
+    const n = Number(value);
+    return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return {
+    ...DEFAULT_VERIFICATION_POLICY,
+    geofenceM: positive(env.GEOFENCE_METERS, DEFAULT_VERIFICATION_POLICY.geofenceM),
+    checkInLeadMin: positive(env.CHECK_IN_LEAD_MINUTES, DEFAULT_VERIFICATION_POLICY.checkInLeadMin),
+    noShowGraceMin: positive(env.NO_SHOW_GRACE_MINUTES, DEFAULT_VERIFICATION_POLICY.noShowGraceMin),
+  };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_VERIFICATION_POLICY } from '../../domain/verification.js';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -5,6 +6,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { smsLinkToken, smsVisitParams } from '../../domain/sms.js';
 import { makeEvent } from '../../events/catalog.js';
 import { handler as relay } from '../../functions/relay/handler.js';
 import { EventBridgePublisher } from '../../functions/shared/aws/eventbridge-publisher.js';
@@ -75,15 +77,17 @@ describe('EventBridgeScheduler', () => {
 });
 
 describe('EndUserMessagingSms', () => {
-  it('sends a transactional SMS to the E.164 number', async () => {
+  it('sends the rendered template as a transactional SMS to the E.164 number', async () => {
     sms.on(SendTextMessageCommand).resolves({ MessageId: 'm1' });
-    await new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), 'pool-1').send({ to: '13904731000', text: '【一刻钟】hi', visitId: 'v1' });
+    const token = 'AbCdEfGhIjKlMnOpQrSt_-';
+    const sender = new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), { publicBaseUrl: 'https://ykz.wuhai.gov.cn', originationIdentity: 'pool-1' });
+    await sender.send({ to: '13904731000', visitId: 'v1', template: 'offer', params: { ...smsVisitParams('bathing', '2026-11-30T09:00:00+08:00'), token: smsLinkToken(token) } });
     expect(sms.commandCalls(SendTextMessageCommand)[0]!.args[0].input).toEqual({
       DestinationPhoneNumber: '+8613904731000',
-      MessageBody: '【一刻钟】hi',
+      MessageBody: `【一刻钟】助浴于30日09:00，接单https://ykz.wuhai.gov.cn/j/${token}`,
       MessageType: 'TRANSACTIONAL',
       OriginationIdentity: 'pool-1',
-      Context: { visitId: 'v1' },
+      Context: { template: 'offer', visitId: 'v1' },
     });
   });
 });
@@ -97,7 +101,7 @@ describe('outbox relay handler', () => {
   beforeEach(() => {
     const { dynamo, db } = dynamoClients({ region: 'local' });
     usePlatform({
-      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 }, dispatchLeadDays: 7, recurrenceHorizonDays: 14 },
+      config: { tableName: 't', idempotencyTable: 'i', publicBaseUrl: '', offerTimeoutSeconds: { routine: 1, urgent: 1 }, dispatchLeadDays: 7, recurrenceHorizonDays: 14, verification: DEFAULT_VERIFICATION_POLICY },
       dynamo,
       db,
       clock: { now: () => new Date() },

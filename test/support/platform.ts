@@ -13,6 +13,8 @@ export async function startTestPlatform(options: Partial<LocalPlatformOptions> =
     log: (line) => logs.push(line),
     // Tests request visits up to a couple of weeks out and want them dispatched at once.
     dispatchLeadDays: 60,
+    // Tests send a day's SMS within minutes of platform time; the cap has its own tests.
+    smsMaxPerPhonePerHour: 1000,
     ...options,
   });
   return Object.assign(local, { logs });
