@@ -31,3 +31,9 @@ export const LocationInput = z.object({
 export type LocationInput = z.infer<typeof LocationInput>;
 
 export const fromInput = (input: LocationInput): Location => toWgs84({ lat: input.lat, lon: input.lon }, input.crs);
+
+/** WGS-84 to GCJ-02, for links into Chinese map apps (Amap expects GCJ-02). */
+export function toGcj02(location: Location): Location {
+  const [lon, lat] = gcoord.transform([location.lon, location.lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+  return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
+}

@@ -114,6 +114,8 @@ export const CaregiverSchema = z.object({
   location: LocationSchema,
   status: CaregiverStatus,
   createdAt: At,
+  /** Reliability: visits accepted and then not checked in to in time (counted by dispatch). */
+  noShows: z.number().int().min(0).optional(),
 });
 export type Caregiver = z.infer<typeof CaregiverSchema>;
 
@@ -167,6 +169,8 @@ export const ElderSchema = z.object({
   preferences: PreferencesSchema,
   consent: ConsentSchema,
   createdAt: At,
+  /** The code on the elder's door card: proves a caregiver's presence when GPS fails. Made when the centre first prints the card. */
+  doorCode: z.string().optional(),
 });
 export type Elder = z.infer<typeof ElderSchema>;
 

@@ -4,6 +4,7 @@ import { Refusal, badRequest, notFound } from './errors.js';
 import { Id, type Elder } from './registry.js';
 import { ScoreSchema } from './ranking.js';
 import { RecurrenceSchema } from './recurrence.js';
+import { VerificationSchema } from './verification.js';
 import { addMinutes, cityDate, toCityTime } from './time.js';
 
 export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
@@ -88,6 +89,8 @@ export const VisitSchema = z.object({
   ring: z.union([z.literal(1), z.literal(2)]).optional(),
   /** How far up the escalation ladder the visit has come (absent while waves still find candidates). */
   escalation: EscalationStep.optional(),
+  /** Check-in and check-out, as electronic visit verification records them. */
+  verification: VerificationSchema.optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
   expiredWave: z.number().int().optional(),
 });
@@ -107,6 +110,8 @@ export const OfferSchema = z.object({
   rank: z.number().int().min(1).optional(),
   /** Why this caregiver was asked: the ranking's breakdown (shown to the bureau). */
   score: ScoreSchema.optional(),
+  /** Revoked because the caregiver accepted and then did not check in in time. */
+  noShow: z.boolean().optional(),
 });
 export type Offer = z.infer<typeof OfferSchema>;
 

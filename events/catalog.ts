@@ -33,6 +33,8 @@ export const eventData = {
   OfferWaveDeadline: z.object({ visitId: Id, wave: z.number().int() }),
   /** Internal: a visit requested far ahead is due for dispatch (lead time reached). */
   DispatchDue: z.object({ visitId: Id }),
+  /** Internal: the assigned caregiver should have checked in by now. */
+  NoShowDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: a weekly series' horizon has moved; its next visits are due to be made. */
   SeriesDue: z.object({ seriesId: Id }),
 } as const;

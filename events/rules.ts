@@ -15,8 +15,8 @@ export interface EventRule {
 export const eventRules: readonly EventRule[] = [
   {
     name: 'DispatchVisits',
-    description: 'Offer requested visits, move on at wave deadlines and declines, tidy up after an accept or a cancellation',
-    detailTypes: ['VisitRequested', 'DispatchDue', 'SeriesDue', 'OfferWaveDeadline', 'OfferDeclined', 'VisitAssigned', 'VisitCancelled'],
+    description: 'Offer requested visits, move on at wave deadlines and declines, tidy up after an accept or a cancellation, dispatch again after a no-show',
+    detailTypes: ['VisitRequested', 'DispatchDue', 'SeriesDue', 'OfferWaveDeadline', 'OfferDeclined', 'VisitAssigned', 'VisitCancelled', 'NoShowDue'],
     target: 'dispatch',
   },
   {

@@ -23,6 +23,7 @@ import {
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
 import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, DeskVisit, VisitSummary, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
+import { CheckInRequest, CheckOutRequest, PresenceRecordSchema, VerificationSchema } from '../domain/verification.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -48,6 +49,8 @@ const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), 
 
 export const AcceptResult = z.object({ visitId: z.string(), status: z.literal('ASSIGNED') });
 export const DeclineResult = z.object({ visitId: z.string(), status: z.literal('DECLINED') });
+export const CheckInResult = z.object({ visitId: z.string(), status: z.literal('IN_PROGRESS'), checkIn: PresenceRecordSchema });
+export const CheckOutResult = z.object({ visitId: z.string(), status: z.literal('COMPLETED'), checkOut: VerificationSchema.shape.checkOut.unwrap() });
 export const HealthResult = z.object({ status: z.literal('ok') });
 
 /**
@@ -66,6 +69,7 @@ export const routes = [
   { method: 'POST', path: '/elders', group: 'registry', access: ['center'], summary: 'Register an elder of the calling centre', request: CreateElderRequest, response: CreatedElder },
   { method: 'GET', path: '/elders/{id}', group: 'registry', access: ['center', 'bureau', 'admin'], summary: 'An elder: in full for the registering centre, masked for the bureau', response: z.union([ElderSchema, MaskedElderSchema]) },
   { method: 'PATCH', path: '/elders/{id}', group: 'registry', access: ['center'], summary: 'Update an elder of the calling centre', request: UpdateElderRequest, response: ElderSchema },
+  { method: 'GET', path: '/elders/{id}/door-card', group: 'registry', access: ['center'], summary: 'The printable door card of an elder of the calling centre: the door code caregivers enter when GPS fails (HTML)', produces: 'text/html' },
   { method: 'POST', path: '/elders/{id}/transfer', group: 'registry', access: ['center', 'bureau', 'admin'], summary: 'Hand an elder to another centre (the registering centre or the bureau)', request: TransferElderRequest, response: MaskedElderSchema },
   { method: 'POST', path: '/enterprises', group: 'registry', access: ['bureau', 'admin'], summary: 'Register a company (status registered)', request: CreateEnterpriseRequest, response: CreatedEnterprise },
   { method: 'GET', path: '/enterprises', group: 'registry', access: ['bureau', 'admin'], summary: 'Companies (?status=, ?cursor=, ?limit=)', response: list(EnterpriseListItem) },
@@ -97,6 +101,8 @@ export const routes = [
   { method: 'POST', path: '/visits/{id}/cancel', group: 'visits', access: ['center'], summary: 'Cancel a visit of the calling centre, with a reason (until check-in)', request: CancelVisitRequest, response: VisitView },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },
   { method: 'POST', path: '/j/{token}/accept', group: 'jobs', access: 'public', summary: 'Accept the offer (form post, or JSON with Accept: application/json)', response: AcceptResult },
+  { method: 'POST', path: '/j/{token}/check-in', group: 'jobs', access: 'public', summary: 'Check in on the bound phone: {lat, lon, accuracy} or {doorCode} (form post or JSON)', request: CheckInRequest, response: CheckInResult },
+  { method: 'POST', path: '/j/{token}/check-out', group: 'jobs', access: 'public', summary: 'Check out on the bound phone with the care note, checklist and, when far off plan, a reason (form post or JSON)', request: CheckOutRequest, response: CheckOutResult },
   { method: 'POST', path: '/j/{token}/decline', group: 'jobs', access: 'public', summary: 'Decline the offer, optionally with a reason (form post or JSON)', request: DeclineOfferRequest, response: DeclineResult },
 ] as const satisfies readonly Route[];
 

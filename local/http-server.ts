@@ -187,12 +187,15 @@ export function createHttpServer(services: LocalServices): Server {
     }
     const now = new Date();
     const query = Object.fromEntries([...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k).join(',')]));
+    // As API Gateway's payload 2.0: cookies in their own field, not among the headers.
+    const { cookie, ...otherHeaders } = headers;
     const event: APIGatewayProxyEventV2 = {
       version: '2.0',
       routeKey: routeKey(route),
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
-      headers,
+      headers: otherHeaders,
+      ...(cookie ? { cookies: cookie.split(/;\s*/).filter(Boolean) } : {}),
       ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
       ...(params.length ? { pathParameters } : {}),
       ...(body.length ? { body: isTextBody(headers['content-type'] ?? '') ? body.toString('utf8') : body.toString('base64') } : {}),

@@ -4,7 +4,7 @@ import { parseEvent } from '../../events/catalog.js';
 import { logger } from '../shared/http.js';
 import { platform } from '../shared/platform.js';
 import { extendSeries } from '../visits/series.js';
-import { onOfferDeclined, onVisitAssigned, onVisitCancelled, onWaveDeadline, startDispatch } from './waves.js';
+import { onNoShowDue, onOfferDeclined, onVisitAssigned, onVisitCancelled, onWaveDeadline, startDispatch } from './waves.js';
 
 /** Target of the DispatchVisits rule (events/rules.ts). Redeliveries are harmless: every step re-reads and conditions its writes. */
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
@@ -25,6 +25,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return onOfferDeclined(p, parsed.data.visitId);
     case 'VisitCancelled':
       return onVisitCancelled(p, parsed.data.visitId);
+    case 'NoShowDue':
+      return onNoShowDue(p, parsed.data.visitId, parsed.data.caregiverId);
     default:
       logger.warn('dispatch ignores event', { type: parsed.type });
   }

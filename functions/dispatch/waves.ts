@@ -4,6 +4,7 @@ import { defaultTravelModel } from '../../domain/geo.js';
 import type { Elder } from '../../domain/registry.js';
 import { adaptiveWaveSize, rankCandidates } from '../../domain/ranking.js';
 import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
+import { noShowAt } from '../../domain/verification.js';
 import { type EscalationStep, nextEscalationStep, type OfferStatus, type VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
@@ -262,10 +263,24 @@ export async function onWaveDeadline(p: Platform, visitId: string, wave: number)
   if (fresh) await offerNextWave(p, fresh);
 }
 
-/** After an accept: the other open offers are revoked (their links stop working) and the deadline is dropped. */
+/** Name of the one-time schedule that checks an assigned caregiver has checked in. */
+export const noShowName = (visitId: string) => `noshow-${visitId}`;
+
+/**
+ * After an accept: the other open offers are revoked (their links stop
+ * working), the deadline is dropped, and the no-show check is set.
+ */
 export async function onVisitAssigned(p: Platform, visitId: string, winner: string): Promise<void> {
   const record = await readVisit(p, visitId);
   if (!record) return;
+  const due = noShowAt(record.visit, p.config.verification);
+  const now = p.clock.now();
+  await p.scheduler.schedule({
+    name: noShowName(visitId),
+    // Assigned by hand after the window opened: the caregiver gets the grace period from now.
+    at: due > now ? due : addSeconds(now, p.config.verification.noShowGraceMin * 60),
+    event: makeEvent('NoShowDue', { visitId, caregiverId: winner }, { id: p.newId(), occurredAt: toCityTime(now) }),
+  });
   for (const offer of record.offers.filter((o) => o.status === 'PENDING' && o.caregiverId !== winner)) {
     try {
       await p.db.send(new UpdateCommand(closeOpenOffer(p, visitId, offer.caregiverId, 'REVOKED')));
@@ -300,5 +315,45 @@ export async function onVisitCancelled(p: Platform, visitId: string): Promise<vo
   }
   await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
   await p.scheduler.cancel(dueName(visitId));
+  await p.scheduler.cancel(noShowName(visitId));
   if (record.visit.assignment) await unbook(p, record.visit.assignment.caregiverId, record.visit);
+}
+
+/**
+ * The assigned caregiver has not checked in by the window's start plus the
+ * grace period: a no-show. Their offer is revoked (the link stops acting),
+ * their reliability record counts it, their time is freed, and the visit
+ * goes back to OFFERED as urgent: larger, faster waves for what is left of
+ * the window. If nothing is left, dispatch marks it UNFILLED and the centre
+ * can reschedule it. VisitNoShow tells the centre.
+ */
+export async function onNoShowDue(p: Platform, visitId: string, caregiverId: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  const { visit } = record ?? {};
+  if (!record || !visit || visit.status !== 'ASSIGNED' || visit.assignment?.caregiverId !== caregiverId) return;
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const event = makeEvent('VisitNoShow', { visitId, centerId: visit.centerId, caregiverId }, { id: p.newId(), occurredAt: at });
+  const moved = await transact(p, [
+    {
+      Update: {
+        TableName: p.config.tableName,
+        Key: keys.visit(visitId),
+        UpdateExpression: 'SET #status = :offered, assignment = :none, urgency = :urgent REMOVE escalation',
+        ConditionExpression: '#status = :assigned AND assignment.caregiverId = :caregiver',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':offered': 'OFFERED' satisfies VisitStatus, ':assigned': 'ASSIGNED' satisfies VisitStatus, ':none': null, ':urgent': 'urgent', ':caregiver': caregiverId },
+      },
+    },
+    statusUpdate(p, keys.offer(visitId, caregiverId), { from: 'ACCEPTED' satisfies OfferStatus, to: 'REVOKED' satisfies OfferStatus, set: { noShow: true } }),
+    { Update: { TableName: p.config.tableName, Key: keys.caregiver(caregiverId), UpdateExpression: 'ADD noShows :one', ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeValues: { ':one': 1 } } },
+    // A visit not made is no familiarity: continuity forgets it.
+    { Update: { TableName: p.config.tableName, Key: keys.served(visit.elderId, caregiverId), UpdateExpression: 'ADD visits :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } },
+    historyPut(p, visitId, { at, event: 'VisitNoShow', status: 'OFFERED', actor: ACTOR, note: `caregiver ${caregiverId} did not check in within ${p.config.verification.noShowGraceMin} minutes of the window opening; dispatched again as urgent` }, event.id, now),
+    outboxPut(p, event),
+  ]);
+  if (!moved) return;
+  await unbook(p, caregiverId, visit);
+  const fresh = await readVisit(p, visitId);
+  if (fresh) await offerNextWave(p, fresh);
 }

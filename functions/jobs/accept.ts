@@ -40,6 +40,7 @@ export async function resolveLink(p: Platform, token: string | undefined): Promi
 /** Why an offer can no longer be accepted, as the refusal the caregiver sees. */
 export function closedOfferRefusal(offer: StoredOffer, visit: Visit, now: Date): Refusal | undefined {
   if (offer.status === 'ACCEPTED') return conflict('ALREADY_ACCEPTED', 'you have already accepted this visit');
+  if (offer.noShow) return conflict('NO_SHOW', 'you did not check in in time, so the visit was given to someone else');
   if (offer.status === 'REVOKED' || (visit.status !== 'OFFERED' && visit.assignment)) {
     return conflict('OFFER_TAKEN', 'another caregiver has taken this visit');
   }
@@ -57,7 +58,8 @@ export function closedOfferRefusal(offer: StoredOffer, visit: Visit, now: Date):
 /** Position of the caregiver's day in the accept transaction. */
 const BOOKING_INDEX = 3;
 
-export async function acceptOffer(p: Platform, token: string | undefined): Promise<{ visitId: string; status: 'ASSIGNED' }> {
+/** `deviceSecret`: the accepting phone's new cookie, to which the job is bound (its hash is kept). */
+export async function acceptOffer(p: Platform, token: string | undefined, deviceSecret?: string): Promise<{ visitId: string; status: 'ASSIGNED' }> {
   for (let attempt = 0; ; attempt++) {
     const { tokenHash, offer, visit } = await resolveLink(p, token);
     const now = p.clock.now();
@@ -84,7 +86,7 @@ export async function acceptOffer(p: Platform, token: string | undefined): Promi
             statusUpdate(p, keys.offer(visit.id, offer.caregiverId), {
               from: 'PENDING',
               to: 'ACCEPTED',
-              set: { acceptedAt: at },
+              set: { acceptedAt: at, ...(deviceSecret ? { deviceHash: hashToken(deviceSecret) } : {}) },
               and: { expression: 'linkHash = :hash AND expiresAt > :now', values: { ':hash': tokenHash, ':now': at } },
             }),
             historyPut(p, visit.id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor: `caregiver:${offer.caregiverId}` }, event.id, now),

@@ -1,60 +1,108 @@
 import '../shared/aws/platform.js';
+import { createHash } from 'node:crypto';
 import { Refusal } from '../../domain/errors.js';
-import { DeclineOfferRequest } from '../../domain/visit.js';
+import { addMinutes } from '../../domain/time.js';
+import { CheckInRequest, CheckOutRequest, checklistFor } from '../../domain/verification.js';
+import { DeclineOfferRequest, MAX_LEAD_DAYS } from '../../domain/visit.js';
 import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
+import type { Platform } from '../shared/platform.js';
+import { getCenter } from '../shared/registry-store.js';
 import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
 import { declineOffer } from './decline.js';
-import { type Lang, invalidLinkPage, offerPage } from './pages.js';
+import { checkIn, checkOut, deviceCookie, deviceOf, openJob } from './job.js';
+import { type Lang, LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
 const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
 
-/** The caregiver's pages speak HTML; a script asking for JSON gets the usual error body. */
-function refusalResponse(event: HttpEvent, refusal: Refusal, page: string) {
-  return wantsJson(event)
-    ? json(refusal.status, errorBody(refusal.code, refusal.message, refusal.field))
-    : html(refusal.status, page);
+/** Nothing but our own inline script (by its hash), our styles and our forms; no referrer leaves with the token in it. */
+const PAGE_HEADERS = {
+  'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256').update(LOCATE_SCRIPT).digest('base64')}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
+/** The device cookie lives as long as any job could: the furthest a visit can be booked, plus its evaluation week. */
+const deviceCookieUntil = (p: Platform) => addMinutes(p.clock.now(), (MAX_LEAD_DAYS + 8) * 24 * 60);
+
+/**
+ * What the link shows now: the offer while it is one, the job once this
+ * caregiver holds it (binding the phone on first sight of a job assigned
+ * by hand). A refusal from an action shows on the same page.
+ */
+async function linkPage(ctx: RouteContext, status: number, refusalCode?: string): Promise<HttpResult> {
+  const { event, params, platform: p } = ctx;
+  const lang = langOf(event);
+  const token = params.token!;
+  const link = await resolveLink(p, token);
+  const { offer, visit } = link;
+  if (offer.status === 'ACCEPTED' && visit.assignment?.caregiverId === offer.caregiverId) {
+    const job = await openJob(p, link, deviceOf(event));
+    const centre = job.elder ? await getCenter(p, visit.centerId) : undefined;
+    const page = jobPage({
+      lang,
+      token,
+      visit,
+      ...(job.elder ? { elder: job.elder } : {}),
+      ...(centre?.dutyPhone ? { centrePhone: centre.dutyPhone } : {}),
+      checklist: checklistFor(visit.serviceCode),
+      checkInOpensAt: new Date(Date.parse(visit.earliestStart) - p.config.verification.checkInLeadMin * 60_000).toISOString().replace('Z', '+00:00'),
+      ...(refusalCode ? { refusalCode } : {}),
+    });
+    const result = html(status, page, PAGE_HEADERS);
+    return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, token, job.newDeviceSecret, deviceCookieUntil(p))] } : result;
+  }
+  const closed = offer.status === 'ACCEPTED' ? undefined : closedOfferRefusal(offer, visit, p.clock.now());
+  const code = refusalCode ?? closed?.code;
+  return html(status, offerPage({ lang, token, offer, visit, ...(code ? { refusalCode: code } : {}) }), PAGE_HEADERS);
 }
 
 /**
  * An action from the caregiver's page: JSON for a script, or post/redirect/get
- * for the phone's form (a reload does not post again); a refusal shows on the
- * page with what the caregiver can still see.
+ * for the phone's form (a reload does not post again); a refusal, bad input
+ * included, shows on the page with what the caregiver can still see.
  */
-async function act(ctx: RouteContext, action: () => Promise<unknown>): Promise<HttpResult> {
-  const { event, params, platform } = ctx;
+async function act(ctx: RouteContext, action: () => Promise<unknown>, cookies: string[] = []): Promise<HttpResult> {
+  const { event, params } = ctx;
   const lang = langOf(event);
   try {
     const result = await action();
-    if (wantsJson(event)) return json(200, result);
-    return { statusCode: 303, headers: { location: `/j/${params.token}?lang=${lang}` }, body: '' };
+    if (wantsJson(event)) return { ...json(200, result), cookies };
+    return { statusCode: 303, headers: { location: `/j/${params.token}?lang=${lang}` }, body: '', cookies };
   } catch (error) {
     if (!(error instanceof Refusal)) throw error;
     if (wantsJson(event)) return json(error.status, errorBody(error.code, error.message, error.field));
     try {
-      const { offer, visit } = await resolveLink(platform, params.token);
-      return html(error.status, offerPage({ lang, token: params.token!, offer, visit, refusalCode: error.code }));
+      return await linkPage(ctx, error.status, error.code);
     } catch {
-      return html(error.status, invalidLinkPage(lang, error.code));
+      return html(error.status, invalidLinkPage(lang, error.code), PAGE_HEADERS);
     }
   }
 }
 
 export const handler = httpHandler('jobs', {
-  'GET /j/{token}': async ({ event, params, platform }) => {
-    const lang = langOf(event);
+  'GET /j/{token}': async (ctx) => {
     try {
-      const { offer, visit } = await resolveLink(platform, params.token);
-      const closed = offer.status === 'ACCEPTED' ? undefined : closedOfferRefusal(offer, visit, platform.clock.now());
-      return html(200, offerPage({ lang, token: params.token!, offer, visit, ...(closed ? { refusalCode: closed.code } : {}) }));
+      return await linkPage(ctx, 200);
     } catch (error) {
-      if (error instanceof Refusal) return refusalResponse(event, error, invalidLinkPage(lang, error.code));
-      throw error;
+      if (!(error instanceof Refusal)) throw error;
+      const { event } = ctx;
+      return wantsJson(event)
+        ? json(error.status, errorBody(error.code, error.message, error.field))
+        : html(error.status, invalidLinkPage(langOf(event), error.code), PAGE_HEADERS);
     }
   },
 
-  'POST /j/{token}/accept': async (ctx) => act(ctx, () => acceptOffer(ctx.platform, ctx.params.token)),
+  'POST /j/{token}/accept': async (ctx) => {
+    // The phone that accepts is the one the job is bound to.
+    const secret = ctx.platform.newToken();
+    return act(ctx, () => acceptOffer(ctx.platform, ctx.params.token, secret), [deviceCookie(ctx.platform, ctx.params.token!, secret, deviceCookieUntil(ctx.platform))]);
+  },
   'POST /j/{token}/decline': async (ctx) => {
     const { reason } = parseWith(DeclineOfferRequest, formOrJsonBody(ctx.event));
     return act(ctx, () => declineOffer(ctx.platform, ctx.params.token, reason || undefined));
   },
+  'POST /j/{token}/check-in': async (ctx) =>
+    act(ctx, () => checkIn(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckInRequest, formOrJsonBody(ctx.event)))),
+  'POST /j/{token}/check-out': async (ctx) =>
+    act(ctx, () => checkOut(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckOutRequest, formOrJsonBody(ctx.event)))),
 });

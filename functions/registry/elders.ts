@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MAX_COMMUNITY_KM, nearestCommunity } from '../../domain/city.js';
 import { fromInput } from '../../domain/crs.js';
 import { badRequest, conflict, notFound } from '../../domain/errors.js';
@@ -6,7 +6,7 @@ import { type Location, distanceKm } from '../../domain/geo.js';
 import type { Principal } from '../../domain/principal.js';
 import { type CreateElderRequest, type UpdateElderRequest, assertInCity, planElder } from '../../domain/registry-requests.js';
 import { type Elder, type MaskedElder, maskElder } from '../../domain/registry.js';
-import { cancelledOnlyByConflict, isTransactionCancelled } from '../shared/errors.js';
+import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import { patchItem } from '../shared/store.js';
 import type { Platform } from '../shared/platform.js';
@@ -119,4 +119,33 @@ export async function transferElder(p: Platform, principal: Principal, id: strin
     new PutCommand({ TableName: p.config.tableName, Item: registryItems.elder(moved), ConditionExpression: 'centerId = :from', ExpressionAttributeValues: { ':from': elder.centerId } }),
   );
   return maskElder(moved);
+}
+
+/**
+ * The code on the elder's door card, made the first time the owning centre
+ * asks for the card (8 characters of the public-code alphabet, 40 bits) and
+ * kept from then on; of two first requests at once, both get the one stored.
+ */
+export async function doorCodeOf(p: Platform, centerId: string, id: string): Promise<string> {
+  const elder = await getElder(p, id);
+  if (!elder || elder.centerId !== centerId) throw notFound('ELDER_NOT_FOUND', `no elder ${id}`, 'id');
+  if (elder.doorCode) return elder.doorCode;
+  const doorCode = p.newPublicCode().slice(0, 8);
+  try {
+    await p.db.send(
+      new UpdateCommand({
+        TableName: p.config.tableName,
+        Key: keys.elder(id),
+        UpdateExpression: 'SET doorCode = :code',
+        ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(doorCode)',
+        ExpressionAttributeValues: { ':code': doorCode },
+      }),
+    );
+    return doorCode;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    const stored = (await getElder(p, id))?.doorCode;
+    if (!stored) throw error;
+    return stored;
+  }
 }

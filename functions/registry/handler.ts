@@ -14,13 +14,14 @@ import {
   UpdateElderRequest,
   UpdateEnterpriseRequest,
 } from '../../domain/registry-requests.js';
-import { type RouteContext, type RouteImpl, httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
+import { type RouteContext, type RouteImpl, html, httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { PageQuery } from '../shared/pagination.js';
 import { toCaregiverView } from '../views.js';
 import { listCenters, listCommunities, listEldersOfCenter, listStreets } from '../shared/registry-store.js';
 import { createCaregiver, listCaregivers, readCaregiver, updateCaregiver } from './caregivers.js';
 import { updateCenter } from './centers.js';
-import { createElder, readElder, transferElder, updateElder } from './elders.js';
+import { doorCardPage } from './door-card.js';
+import { createElder, doorCodeOf, readElder, transferElder, updateElder } from './elders.js';
 import { assertMayManage, changeEnterpriseStatus, createEnterprise, listEnterprises, readEnterpriseView, updateEnterprise } from './enterprises.js';
 
 const idParam = (ctx: RouteContext) => parseWith(Id, ctx.params.id, 'id');
@@ -59,6 +60,8 @@ export const handler = httpHandler('registry', {
     const request = parseWith(UpdateElderRequest, jsonBody(ctx.event));
     return json(200, await updateElder(ctx.platform, ctx.principal!.orgId, idParam(ctx), request));
   },
+
+  'GET /elders/{id}/door-card': async (ctx) => html(200, await doorCardPage(await doorCodeOf(ctx.platform, ctx.principal!.orgId, idParam(ctx)))),
 
   'POST /elders/{id}/transfer': async (ctx) => {
     const { centerId, reason } = parseWith(TransferElderRequest, jsonBody(ctx.event));

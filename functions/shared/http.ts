@@ -84,7 +84,13 @@ export function formOrJsonBody(event: HttpEvent): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('INVALID_FIELD', 'body: expected an object', 'body');
     return value as Record<string, unknown>;
   }
-  return Object.fromEntries(new URLSearchParams(rawBody(event)));
+  // A field sent more than once (ticked checkboxes of one name) becomes a list.
+  const fields: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(rawBody(event))) {
+    const known = fields[name];
+    fields[name] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return fields;
 }
 
 export const wantsJson = (event: HttpEvent) => /application\/json/i.test(event.headers.accept ?? '');

@@ -13,6 +13,8 @@ export const StoredOffer = OfferSchema.extend({
   linkHash: z.string().optional(),
   smsSentAt: z.string().optional(),
   acceptedAt: z.string().optional(),
+  /** Hash of the device secret (a cookie) of the phone the job is bound to: only it sees the elder's address and acts on the job. */
+  deviceHash: z.string().optional(),
 });
 export type StoredOffer = z.infer<typeof StoredOffer>;
 

@@ -99,9 +99,11 @@ describe('npm start', () => {
       redirect: 'manual',
     });
     expect(accept.status).toBe(303);
+    expect(accept.headers.getSetCookie()[0]).toMatch(/^cd_device=[A-Za-z0-9_-]{22}; Path=\/j\//);
     const visit = (await (await http.get(`/visits/${id}`, centre)).json()) as { status: string; history: Array<{ event: string }> };
     expect(visit.status).toBe('ASSIGNED');
-    expect(await (await http.get(`/j/${token}`)).text()).toContain('您已接单');
+    // Without the accepting phone's cookie: the job, but nothing personal.
+    expect(await (await http.get(`/j/${token}`)).text()).toContain('只在接单时使用的手机上显示');
 
     expect(await stop(started, 'SIGTERM')).toBe(0);
     await waitFor(async () => (javaOn(started.dynamoPort).length === 0 ? true : undefined), 'Java to stop', 10_000);

@@ -526,7 +526,7 @@ describe('assigning by hand', () => {
     }, 'the job SMS');
     expect(sms.text).toMatch(/^【一刻钟】派助浴/);
     const token = /\/j\/([A-Za-z0-9_-]+)/.exec(sms.text)![1];
-    expect(await (await fetch(`${http.url}/j/${token}`)).text()).toContain('您已接单');
+    expect(await (await fetch(`${http.url}/j/${token}`)).text()).toContain('上门服务任务');
     expect((await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '再派一次' }, hub)).status).toBe(409);
   });
 });

@@ -1,0 +1,169 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { findService } from '../../domain/catalog.js';
+import { badRequest, conflict, forbidden, gone } from '../../domain/errors.js';
+import type { Elder } from '../../domain/registry.js';
+import { toCityTime } from '../../domain/time.js';
+import {
+  type CheckInRequest,
+  type CheckOutRequest,
+  checkInRefusal,
+  checkOutRefusal,
+  checklistFor,
+  durationDeviation,
+  jobLinkExpiry,
+  presence,
+} from '../../domain/verification.js';
+import type { Visit } from '../../domain/visit.js';
+import { makeEvent } from '../../events/catalog.js';
+import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import type { HttpEvent } from '../shared/http.js';
+import { keys } from '../shared/keys.js';
+import type { Platform } from '../shared/platform.js';
+import { getElder } from '../shared/registry-store.js';
+import { outboxPut, statusUpdate } from '../shared/store.js';
+import { hashToken } from '../shared/tokens.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type StoredOffer, historyPut } from '../shared/visit-store.js';
+import { type ResolvedLink, resolveLink } from './accept.js';
+
+/**
+ * A forwarded SMS must reveal nothing personal. The job's link is therefore
+ * bound to one phone: a random secret in a cookie scoped to the link, whose
+ * hash the offer keeps. Only that phone sees the address and acts on the job.
+ */
+export const DEVICE_COOKIE = 'cd_device';
+
+export const deviceOf = (event: HttpEvent): string | undefined =>
+  event.cookies?.map((c) => /^cd_device=([A-Za-z0-9_-]{22})$/.exec(c.trim())?.[1]).find(Boolean);
+
+export function deviceCookie(p: Platform, token: string, secret: string, until: Date): string {
+  const secure = p.config.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
+  return `${DEVICE_COOKIE}=${secret}; Path=/j/${token}; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+export interface Job extends ResolvedLink {
+  /** The elder, only for the bound phone. */
+  elder?: Elder;
+  /** Whether this request comes from the phone the job is bound to. */
+  onBoundDevice: boolean;
+  /** A secret to set as the cookie when this request just bound the job to its phone. */
+  newDeviceSecret?: string;
+}
+
+/**
+ * An accepted job as its link shows it. A job assigned by hand has no bound
+ * phone yet: the first phone that opens the link becomes it (the SMS went
+ * to the caregiver's number on file).
+ */
+export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: string | undefined): Promise<Job> {
+  const { offer, visit } = link;
+  if (p.clock.now() > jobLinkExpiry(visit)) throw gone('LINK_EXPIRED', 'this visit’s day is over');
+  let onBoundDevice = !!deviceSecret && offer.deviceHash === hashToken(deviceSecret);
+  let newDeviceSecret: string | undefined;
+  if (!offer.deviceHash) {
+    newDeviceSecret = p.newToken();
+    onBoundDevice = await bindDevice(p, offer, newDeviceSecret);
+    if (!onBoundDevice) newDeviceSecret = undefined;
+  }
+  const elder = onBoundDevice ? await getElder(p, visit.elderId) : undefined;
+  return { ...link, onBoundDevice, ...(elder ? { elder } : {}), ...(newDeviceSecret ? { newDeviceSecret } : {}) };
+}
+
+/** Binds the job to a phone, once; false when another phone got there first. */
+async function bindDevice(p: Platform, offer: StoredOffer, secret: string): Promise<boolean> {
+  try {
+    await p.db.send(
+      new UpdateCommand({
+        TableName: p.config.tableName,
+        Key: keys.offer(offer.visitId, offer.caregiverId),
+        UpdateExpression: 'SET deviceHash = :hash',
+        ConditionExpression: '#status = :accepted AND attribute_not_exists(deviceHash)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':hash': hashToken(secret), ':accepted': 'ACCEPTED' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** The job of this link, for an action: accepted, still this caregiver's, on the bound phone. */
+async function jobForAction(p: Platform, token: string | undefined, deviceSecret: string | undefined): Promise<Job & { elder: Elder }> {
+  const link = await resolveLink(p, token);
+  if (link.offer.status !== 'ACCEPTED' || link.visit.assignment?.caregiverId !== link.offer.caregiverId) {
+    throw conflict('NOT_ASSIGNED', 'this visit is not assigned to you');
+  }
+  const job = await openJob(p, link, deviceSecret);
+  if (!job.onBoundDevice || !job.elder) throw forbidden('OTHER_DEVICE', 'open this link on the phone you accepted the job with');
+  return { ...job, elder: job.elder };
+}
+
+/** The visit's state changes and its event, in one transaction conditional on the state as read. */
+async function commit(p: Platform, visit: Visit, caregiverId: string, change: { from: 'ASSIGNED' | 'IN_PROGRESS'; to: 'IN_PROGRESS' | 'COMPLETED'; verification: NonNullable<Visit['verification']>; note: string }) {
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const type = change.to === 'IN_PROGRESS' ? 'VisitCheckedIn' : 'VisitCompleted';
+  const event = makeEvent(type, { visitId: visit.id, centerId: visit.centerId, caregiverId, at }, { id: p.newId(), occurredAt: at });
+  try {
+    await p.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          statusUpdate(p, keys.visit(visit.id), {
+            from: change.from,
+            to: change.to,
+            set: { verification: change.verification },
+            and: { expression: 'assignment.caregiverId = :caregiver', values: { ':caregiver': caregiverId } },
+          }),
+          historyPut(p, visit.id, { at, event: type, status: change.to, actor: `caregiver:${caregiverId}`, note: change.note }, event.id, now),
+          outboxPut(p, event),
+        ],
+      }),
+    );
+  } catch (error) {
+    // Another check-in (a double tap, a second phone) or a cancellation got there first.
+    if (isTransactionCancelled(error)) throw conflict(change.to === 'IN_PROGRESS' ? 'ALREADY_CHECKED_IN' : 'ALREADY_CHECKED_OUT', 'this visit changed meanwhile; reload the page');
+    throw error;
+  }
+}
+
+const describePresence = (r: { method: string; distanceM?: number | undefined; flagged: boolean }) =>
+  r.method === 'doorCode' ? 'by door code' : `by GPS, ${r.distanceM} m from the home${r.flagged ? ', outside the geofence: to review' : ''}`;
+
+/** ASSIGNED → IN_PROGRESS, with where and when; at most once. */
+export async function checkIn(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: CheckInRequest) {
+  const { offer, visit, elder } = await jobForAction(p, token, deviceSecret);
+  const refusal = checkInRefusal(visit, p.clock.now(), p.config.verification);
+  if (refusal) throw refusal;
+  const record = presence(request, elder, toCityTime(p.clock.now()), p.config.verification);
+  await commit(p, visit, offer.caregiverId, { from: 'ASSIGNED', to: 'IN_PROGRESS', verification: { checkIn: record }, note: `checked in ${describePresence(record)}` });
+  return { visitId: visit.id, status: 'IN_PROGRESS' as const, checkIn: record };
+}
+
+/** IN_PROGRESS → COMPLETED, with the care note, the checklist and, when the time was far off plan, why; at most once. */
+export async function checkOut(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: CheckOutRequest) {
+  const { offer, visit, elder } = await jobForAction(p, token, deviceSecret);
+  const refusal = checkOutRefusal(visit);
+  if (refusal) throw refusal;
+  const known = new Set(checklistFor(visit.serviceCode).map((item) => item.code));
+  const unknown = request.checklist.find((code) => !known.has(code));
+  if (unknown) throw badRequest('INVALID_FIELD', `checklist: "${unknown}" is not on the ${findService(visit.serviceCode)?.nameEn ?? visit.serviceCode} checklist`, 'checklist');
+  const at = toCityTime(p.clock.now());
+  const checkInRecord = visit.verification?.checkIn;
+  if (!checkInRecord) throw conflict('NOT_CHECKED_IN', 'check in before you check out');
+  const { deviationMin, reasonNeeded } = durationDeviation(checkInRecord.at, at, visit.durationMin, p.config.verification);
+  if (reasonNeeded && !request.deviationReason) {
+    throw badRequest('DEVIATION_REASON_REQUIRED', `deviationReason: the visit took ${Math.abs(deviationMin)} minutes ${deviationMin > 0 ? 'more' : 'less'} than planned; say why`, 'deviationReason');
+  }
+  const record = presence(request, elder, at, p.config.verification);
+  const checkOutRecord = {
+    ...record,
+    note: request.note,
+    checklist: request.checklist,
+    deviationMin,
+    ...(request.deviationReason ? { deviationReason: request.deviationReason } : {}),
+  };
+  await commit(p, visit, offer.caregiverId, { from: 'IN_PROGRESS', to: 'COMPLETED', verification: { checkIn: checkInRecord, checkOut: checkOutRecord }, note: `checked out ${describePresence(record)}` });
+  return { visitId: visit.id, status: 'COMPLETED' as const, checkOut: checkOutRecord };
+}

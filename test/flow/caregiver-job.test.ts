@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Elder } from '../../domain/registry.js';
+import type { VisitView } from '../../domain/visit.js';
+import { DEMO_ANCHOR } from '../../local/demo-city.js';
+import type { LocalPlatform } from '../../local/platform.js';
+import { type Api, api, countItems, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
+
+/**
+ * The caregiver's job after accept, on the SMS link: bound to the phone that
+ * accepted, check-in with a fix or the door code, check-out with the care
+ * note, each at most once, and nothing personal for anyone else.
+ */
+let local: LocalPlatform;
+let http: Api;
+let center: string;
+let bureau: string;
+let elder: Elder;
+
+interface Job { id: string; token: string; cookie: string; day: string }
+
+const visit = async (id: string) => (await (await http.get(`/visits/${id}`, bureau)).json()) as VisitView;
+const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string } }).error;
+
+/** POST to the link as a phone would (form) or a script (JSON), with or without the bound phone's cookie. */
+function post(token: string, action: string, body: Record<string, string | string[]>, options: { cookie?: string; form?: boolean } = {}) {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(body)) for (const one of [v].flat()) form.append(k, one);
+  return fetch(`${http.url}/j/${token}/${action}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : { 'content-type': 'application/json', accept: 'application/json' }),
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    body: options.form ? form.toString() : JSON.stringify(body),
+  });
+}
+const page = async (token: string, cookie?: string) => {
+  const res = await fetch(`${http.url}/j/${token}`, { headers: cookie ? { cookie } : {} });
+  return { status: res.status, text: await res.text(), cookies: res.headers.getSetCookie(), headers: res.headers };
+};
+
+/** A visit of the demo elder, offered and accepted; the accepting phone's cookie. */
+async function acceptedJob(n: number, service = 'cleaning'): Promise<Job> {
+  const day = workday(local.clock.now(), n);
+  const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
+  const { id } = (await created.json()) as { id: string };
+  const message = await waitFor(async () => {
+    const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
+    return items.find((m) => tokenOf(m.text));
+  }, 'the offer SMS');
+  const token = tokenOf(message.text)!;
+  const accepted = await post(token, 'accept', {});
+  expect(accepted.status).toBe(200);
+  const cookie = accepted.headers.getSetCookie()[0]!.split(';')[0]!;
+  expect(cookie).toMatch(/^cd_device=[A-Za-z0-9_-]{22}$/);
+  return { id, token, cookie, day };
+}
+
+async function setClock(iso: string) {
+  await local.clock.set(new Date(iso));
+}
+
+beforeAll(async () => {
+  local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
+  http = api(local.url);
+  center = await http.token('center', DEMO_ANCHOR.hubCenterId);
+  bureau = await http.token('bureau', '150300');
+  elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as Elder;
+});
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('the job page after accept', () => {
+  it('shows the address, a masked phone and a map link on the accepting phone only', async () => {
+    const job = await acceptedJob(2);
+    const mine = await page(job.token, job.cookie);
+    expect(mine.status).toBe(200);
+    expect(mine.text).toContain(elder.address);
+    expect(mine.text).toContain('uri.amap.com/marker');
+    if (elder.phone) {
+      expect(mine.text).not.toContain(elder.phone);
+      expect(mine.text).toContain(`${elder.phone.slice(0, 3)}****${elder.phone.slice(-4)}`);
+    }
+    expect(mine.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(mine.headers.get('content-security-policy')).toMatch(/script-src 'sha256-/);
+    expect(Buffer.byteLength(mine.text)).toBeLessThan(30_000);
+
+    // The same SMS forwarded: the job, but no address, no phone, no name.
+    for (const other of [undefined, 'cd_device=AAAAAAAAAAAAAAAAAAAAAA']) {
+      const forwarded = await page(job.token, other);
+      expect(forwarded.status).toBe(200);
+      expect(forwarded.text).toContain('只在接单时使用的手机上显示');
+      expect(forwarded.text).not.toContain(elder.address);
+      expect(forwarded.text).not.toContain(elder.name);
+      expect(forwarded.cookies).toEqual([]);
+    }
+  });
+});
+
+describe('check-in and check-out', () => {
+  it('records both ends of the visit once each, with where and when, and refuses everything else cleanly', async () => {
+    const job = await acceptedJob(3);
+    const far = { lat: String(elder.location.lat + 0.018), lon: String(elder.location.lon), accuracy: '20' }; // ≈ 2 km north
+
+    // Too early, then from another phone: refused, nothing written.
+    const before = await countItems(local);
+    expect(await errorOf(await post(job.token, 'check-in', far, { cookie: job.cookie }))).toMatchObject({ code: 'TOO_EARLY' });
+    await setClock(`${job.day}T08:30:00+08:00`);
+    const stranger = await post(job.token, 'check-in', far);
+    expect(stranger.status).toBe(403);
+    expect(await errorOf(stranger)).toMatchObject({ code: 'OTHER_DEVICE' });
+    const nothing = await post(job.token, 'check-in', { lat: '', lon: '' }, { cookie: job.cookie });
+    expect(nothing.status).toBe(400);
+    expect(await errorOf(nothing)).toMatchObject({ field: 'lat' });
+    expect(await countItems(local)).toBe(before);
+
+    // From 2 km away: accepted, flagged for review.
+    const checkedIn = await post(job.token, 'check-in', far, { cookie: job.cookie });
+    expect(checkedIn.status).toBe(200);
+    expect(await checkedIn.json()).toMatchObject({ status: 'IN_PROGRESS', checkIn: { method: 'gps', flagged: true } });
+    const again = await post(job.token, 'check-in', far, { cookie: job.cookie });
+    expect(again.status).toBe(409);
+    expect(await errorOf(again)).toMatchObject({ code: 'ALREADY_CHECKED_IN' });
+    const inProgress = await visit(job.id);
+    expect(inProgress.status).toBe('IN_PROGRESS');
+    expect(inProgress.verification?.checkIn).toMatchObject({ at: `${job.day}T08:30:00+08:00`, method: 'gps', flagged: true });
+    expect(inProgress.verification!.checkIn!.distanceM).toBeGreaterThan(1900);
+    expect((await page(job.token, job.cookie)).text).toContain('已签到，服务进行中');
+
+    // Check-out: the door card's code stands in for GPS.
+    const card = await http.get(`/elders/${DEMO_ANCHOR.elderId}/door-card`, center);
+    expect(card.status).toBe(200);
+    const cardHtml = await card.text();
+    expect(cardHtml).toContain('<svg');
+    expect(cardHtml).not.toContain(elder.name);
+    const doorCode = /class="code">([0-9A-Z]{4}) ([0-9A-Z]{4})</.exec(cardHtml)!.slice(1).join('');
+    expect((await http.get(`/elders/${DEMO_ANCHOR.elderId}/door-card`, center).then((r) => r.text()))).toContain(`${doorCode.slice(0, 4)} ${doorCode.slice(4)}`);
+    expect((await http.get(`/elders/${DEMO_ANCHOR.elderId}/door-card`, await http.token('center', 'ctr-binhe-hub'))).status).toBe(404);
+
+    await setClock(`${job.day}T11:00:00+08:00`); // 150 minutes for a 120-minute visit
+    const done = { note: '打扫客厅、厨房，倒垃圾', checklist: ['rooms', 'rubbish', 'greeted'], doorCode };
+    const cases: Array<[Record<string, string | string[]>, string]> = [
+      [{ ...done, checklist: ['rooms', 'juggling'] }, 'checklist'],
+      [{ ...done, note: '' }, 'note'],
+      [done, 'deviationReason'],
+      [{ ...done, deviationReason: '老人要求多擦一遍窗户', doorCode: 'ZZZZZZZZ' }, 'doorCode'],
+    ];
+    for (const [body, field] of cases) {
+      const refused = await post(job.token, 'check-out', body, { cookie: job.cookie });
+      expect(refused.status, field).toBe(400);
+      expect((await errorOf(refused)).field).toBe(field);
+    }
+    const checkedOut = await post(job.token, 'check-out', { ...done, deviationReason: '老人要求多擦一遍窗户' }, { cookie: job.cookie });
+    expect(checkedOut.status).toBe(200);
+    expect(await checkedOut.json()).toMatchObject({ status: 'COMPLETED', checkOut: { method: 'doorCode', flagged: false, deviationMin: 30, checklist: ['rooms', 'rubbish', 'greeted'] } });
+    expect(await errorOf(await post(job.token, 'check-out', { ...done, deviationReason: '再来一次' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_CHECKED_OUT' });
+
+    const completed = await visit(job.id);
+    expect(completed.status).toBe('COMPLETED');
+    expect(completed.verification?.checkOut).toMatchObject({ at: `${job.day}T11:00:00+08:00`, note: '打扫客厅、厨房，倒垃圾', deviationReason: '老人要求多擦一遍窗户' });
+    expect(completed.history.map((h) => h.event)).toEqual(expect.arrayContaining(['VisitCheckedIn', 'VisitCompleted']));
+    expect((await page(job.token, job.cookie)).text).toContain('服务已完成');
+
+    // After the visit's day the link is over.
+    await setClock(`${workday(new Date(`${job.day}T12:00:00+08:00`), 1)}T09:00:00+08:00`);
+    const expired = await page(job.token, job.cookie);
+    expect(expired.status).toBe(410);
+    expect(expired.text).not.toContain(elder.address);
+  });
+
+  it('works from the phone’s form without JavaScript: posts, redirects back, and shows a refusal on the page', async () => {
+    const job = await acceptedJob(6);
+    await setClock(`${job.day}T08:45:00+08:00`);
+    const refused = await post(job.token, 'check-in', { lat: '', lon: '', accuracy: '', doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie, form: true });
+    expect(refused.status).toBe(400);
+    const refusedPage = await refused.text();
+    expect(refusedPage).toContain('门牌码不正确');
+    expect(refusedPage).toContain(elder.address);
+    const near = { lat: String(elder.location.lat + 0.0005), lon: String(elder.location.lon), accuracy: '15', doorCode: '' };
+    const checkedIn = await post(job.token, 'check-in', near, { cookie: job.cookie, form: true });
+    expect(checkedIn.status).toBe(303);
+    expect(checkedIn.headers.get('location')).toBe(`/j/${job.token}?lang=zh`);
+    expect((await visit(job.id)).verification?.checkIn).toMatchObject({ method: 'gps', flagged: false });
+  });
+});
+
+describe('a no-show', () => {
+  it('revokes the job, counts it against the caregiver, and dispatches the visit again as urgent', async () => {
+    const job = await acceptedJob(8);
+    const assigned = await visit(job.id);
+    const caregiverId = assigned.assignment!.caregiverId;
+    const noShowsOf = async () => ((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { noShows?: number }).noShows ?? 0;
+    const before = await noShowsOf();
+    await setClock(`${job.day}T09:10:00+08:00`);
+    await local.scheduler.tick();
+    expect((await visit(job.id)).status).toBe('ASSIGNED'); // still within the grace period
+
+    await setClock(`${job.day}T09:16:00+08:00`);
+    await local.scheduler.tick();
+    const again = await waitFor(async () => {
+      const v = await visit(job.id);
+      return v.status === 'OFFERED' && v.offers.some((o) => o.status === 'PENDING') ? v : undefined;
+    }, 'the visit dispatched again');
+    expect(again).toMatchObject({ urgency: 'urgent', assignment: null });
+    expect(again.offers.find((o) => o.caregiverId === caregiverId)).toMatchObject({ status: 'REVOKED', noShow: true });
+    expect(again.offers.filter((o) => o.status === 'PENDING').length).toBeGreaterThanOrEqual(Math.min(3, again.offers.length - 1));
+    expect(again.offers.filter((o) => o.status === 'PENDING').map((o) => o.caregiverId)).not.toContain(caregiverId);
+    expect(again.history.map((h) => h.event)).toContain('VisitNoShow');
+    expect(await noShowsOf()).toBe(before + 1);
+
+    // The old link no longer acts, and shows nothing personal.
+    const late = await post(job.token, 'check-in', { doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie });
+    expect(late.status).toBe(409);
+    expect(await errorOf(late)).toMatchObject({ code: 'NOT_ASSIGNED' });
+    expect((await page(job.token, job.cookie)).text).toContain('您未按时签到');
+    expect((await page(job.token, job.cookie)).text).not.toContain(elder.address);
+  });
+});
