@@ -55,6 +55,7 @@ export const SmsContent = z.discriminatedUnion('template', [
   variant('cancelled', VisitParams),
   variant('offerTaken', VisitParams),
   variant('unfilled', VisitParams),
+  variant('noShow', VisitParams),
 ]);
 export type SmsContent = z.output<typeof SmsContent>;
 export type SmsTemplateId = SmsContent['template'];
@@ -81,6 +82,8 @@ export const SMS_TEMPLATES = {
   offerTaken: '{day}日{time}的{service}已由他人接单，本单已关闭。',
   /** To companies' dispatchers and the street's hub centre: a visit nearby found nobody. */
   unfilled: '{day}日{time}的{service}无人接单，请协调派人并在平台处理。',
+  /** To the requesting centre: the assigned caregiver did not check in; dispatch is asking others. */
+  noShow: '{day}日{time}的{service}护理员未按时签到，已重新派单。',
 } as const satisfies Record<SmsTemplateId, string>;
 
 const PLACEHOLDER = /\{(service|day|time|token|base)\}/g;

@@ -21,8 +21,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'NotifyCaregivers',
-    description: 'SMS: offer and job links to caregivers, word of a cancelled visit, and an unfilled visit to dispatchers and the hub centre',
-    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated'],
+    description: 'SMS: offer and job links to caregivers, word of a taken offer or a cancelled visit, an unfilled visit to dispatchers and the hub centre, a no-show to the centre',
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated', 'VisitNoShow'],
     target: 'notify',
   },
 ];

@@ -49,7 +49,7 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
       ...(refusalCode ? { refusalCode } : {}),
     });
     const result = html(status, page, PAGE_HEADERS);
-    return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, token, job.newDeviceSecret, deviceCookieUntil(p))] } : result;
+    return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, job.newDeviceSecret, deviceCookieUntil(p))] } : result;
   }
   const closed = offer.status === 'ACCEPTED' ? undefined : closedOfferRefusal(offer, visit, p.clock.now());
   const code = refusalCode ?? closed?.code;
@@ -93,9 +93,9 @@ export const handler = httpHandler('jobs', {
   },
 
   'POST /j/{token}/accept': async (ctx) => {
-    // The phone that accepts is the one the job is bound to.
-    const secret = ctx.platform.newToken();
-    return act(ctx, () => acceptOffer(ctx.platform, ctx.params.token, secret), [deviceCookie(ctx.platform, ctx.params.token!, secret, deviceCookieUntil(ctx.platform))]);
+    // The phone that accepts is the one the job is bound to (with the secret it already has, if any).
+    const secret = deviceOf(ctx.event) ?? ctx.platform.newToken();
+    return act(ctx, () => acceptOffer(ctx.platform, ctx.params.token, secret), [deviceCookie(ctx.platform, secret, deviceCookieUntil(ctx.platform))]);
   },
   'POST /j/{token}/decline': async (ctx) => {
     const { reason } = parseWith(DeclineOfferRequest, formOrJsonBody(ctx.event));

@@ -27,18 +27,20 @@ import { type StoredOffer, historyPut } from '../shared/visit-store.js';
 import { type ResolvedLink, resolveLink } from './accept.js';
 
 /**
- * A forwarded SMS must reveal nothing personal. The job's link is therefore
- * bound to one phone: a random secret in a cookie scoped to the link, whose
- * hash the offer keeps. Only that phone sees the address and acts on the job.
+ * A forwarded SMS must reveal nothing personal. A job is therefore bound to
+ * one phone: a random secret in a cookie for the links' path, whose hash the
+ * offer keeps. Only that phone sees the address and acts on the job. A phone
+ * keeps one secret for all its jobs, so a later SMS with a fresh link (a
+ * reminder) opens on it too.
  */
 export const DEVICE_COOKIE = 'cd_device';
 
 export const deviceOf = (event: HttpEvent): string | undefined =>
   event.cookies?.map((c) => /^cd_device=([A-Za-z0-9_-]{22})$/.exec(c.trim())?.[1]).find(Boolean);
 
-export function deviceCookie(p: Platform, token: string, secret: string, until: Date): string {
+export function deviceCookie(p: Platform, secret: string, until: Date): string {
   const secure = p.config.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
-  return `${DEVICE_COOKIE}=${secret}; Path=/j/${token}; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
+  return `${DEVICE_COOKIE}=${secret}; Path=/j/; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 export interface Job extends ResolvedLink {
@@ -61,9 +63,9 @@ export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: str
   let onBoundDevice = !!deviceSecret && offer.deviceHash === hashToken(deviceSecret);
   let newDeviceSecret: string | undefined;
   if (!offer.deviceHash) {
-    newDeviceSecret = p.newToken();
-    onBoundDevice = await bindDevice(p, offer, newDeviceSecret);
-    if (!onBoundDevice) newDeviceSecret = undefined;
+    const secret = deviceSecret ?? p.newToken();
+    onBoundDevice = await bindDevice(p, offer, secret);
+    if (onBoundDevice && !deviceSecret) newDeviceSecret = secret;
   }
   const elder = onBoundDevice ? await getElder(p, visit.elderId) : undefined;
   return { ...link, onBoundDevice, ...(elder ? { elder } : {}), ...(newDeviceSecret ? { newDeviceSecret } : {}) };

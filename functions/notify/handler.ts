@@ -12,7 +12,7 @@ import { type Platform, platform } from '../shared/platform.js';
 import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
 import { markOnce } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
-import { getOffer, getVisit } from '../shared/visit-store.js';
+import { getOffer, getVisit, readVisit } from '../shared/visit-store.js';
 import type { Elder } from '../../domain/registry.js';
 import { EscalationStep, type Visit } from '../../domain/visit.js';
 
@@ -102,6 +102,32 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
   await p.sms.send({ to: caregiver.phone, visitId, template: 'cancelled', params: smsVisitParams(service, visit.earliestStart) });
 }
 
+/**
+ * The visit went to someone else: everyone else who got its offer by SMS and
+ * has not answered hears that it is closed (an open link would tell them too,
+ * but nobody should keep the evening free for it). Once per offer.
+ */
+export async function tellOffersTaken(p: Platform, visitId: string, winner: string): Promise<void> {
+  const record = await readVisit(p, visitId);
+  if (!record) return;
+  const params = smsVisitParams(record.visit.serviceCode, record.visit.earliestStart);
+  for (const offer of record.offers) {
+    if (offer.caregiverId === winner || !offer.smsSentAt || (offer.status !== 'PENDING' && offer.status !== 'REVOKED') || offer.noShow) continue;
+    const caregiver = await getCaregiver(p, offer.caregiverId);
+    if (!caregiver || !(await markOnce(p, keys.offer(visitId, offer.caregiverId), 'takenSmsSentAt'))) continue;
+    await p.sms.send({ to: caregiver.phone, visitId, template: 'offerTaken', params });
+  }
+}
+
+/** The requesting centre hears of a no-show on its duty phone (dispatch is already asking others). Once per caregiver. */
+export async function tellNoShow(p: Platform, visitId: string, caregiverId: string): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  const centre = visit ? await getCenter(p, visit.centerId) : undefined;
+  if (!visit || !centre?.dutyPhone) return;
+  if (!(await markOnce(p, keys.offer(visitId, caregiverId), 'noShowToldAt'))) return;
+  await p.sms.send({ to: centre.dutyPhone, visitId, template: 'noShow', params: smsVisitParams(visit.serviceCode, visit.earliestStart) });
+}
+
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
 const DISPATCHERS_TOLD = 5;
 
@@ -182,7 +208,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return tellPeople(platform(), parsed.data.visitId, EscalationStep.options);
     case 'VisitAssigned':
       // Accepted through a link: the caregiver has it. Assigned by hand: they get one now.
-      return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');
+      await sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');
+      return tellOffersTaken(platform(), parsed.data.visitId, parsed.data.caregiverId);
+    case 'VisitNoShow':
+      return tellNoShow(platform(), parsed.data.visitId, parsed.data.caregiverId);
     default:
       logger.warn('notify ignores event', { type: parsed.type });
   }

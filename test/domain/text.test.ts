@@ -51,7 +51,7 @@ describe('SMS templates', () => {
 
   it('the longest texts measured: offer and reminder use the whole part, the rest leave room', () => {
     const longest = Object.fromEntries(templates.map((t) => [t, Math.max(...services.map((s) => smsChars(renderSms(content(t, s), BASE))))]));
-    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35 });
+    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35, noShow: 33 });
   });
 
   it('one character more of base URL breaks a part: the limit is exact', () => {
@@ -76,6 +76,7 @@ describe('SMS templates', () => {
     expect(renderSms(content('cancelled', bathing), BASE)).toContain('已取消');
     expect(renderSms(content('unfilled', bathing), BASE)).toContain('无人接单');
     expect(renderSms(content('offerTaken', bathing), BASE)).toContain('已由他人接单');
+    expect(renderSms(content('noShow', bathing), BASE)).toContain('未按时签到');
     expect(renderSms(content('changed', bathing), BASE)).toContain('改至31日23:59');
     expect(renderSms(content('reminder', bathing), BASE)).toMatch(/^【一刻钟】提醒：/);
   });

@@ -99,7 +99,7 @@ describe('npm start', () => {
       redirect: 'manual',
     });
     expect(accept.status).toBe(303);
-    expect(accept.headers.getSetCookie()[0]).toMatch(/^cd_device=[A-Za-z0-9_-]{22}; Path=\/j\//);
+    expect(accept.headers.getSetCookie()[0]).toMatch(/^cd_device=[A-Za-z0-9_-]{22}; Path=\/j\/;/);
     const visit = (await (await http.get(`/visits/${id}`, centre)).json()) as { status: string; history: Array<{ event: string }> };
     expect(visit.status).toBe('ASSIGNED');
     // Without the accepting phone's cookie: the job, but nothing personal.

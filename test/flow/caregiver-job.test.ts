@@ -3,7 +3,7 @@ import type { Elder } from '../../domain/registry.js';
 import type { VisitView } from '../../domain/visit.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, countItems, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
+import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /**
  * The caregiver's job after accept, on the SMS link: bound to the phone that
@@ -190,6 +190,7 @@ describe('check-in and check-out', () => {
 describe('a no-show', () => {
   it('revokes the job, counts it against the caregiver, and dispatches the visit again as urgent', async () => {
     const job = await acceptedJob(8);
+    await quiesce(local); // the accept's event has set the no-show check before the clock moves
     const assigned = await visit(job.id);
     const caregiverId = assigned.assignment!.caregiverId;
     const noShowsOf = async () => ((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { noShows?: number }).noShows ?? 0;
@@ -200,15 +201,25 @@ describe('a no-show', () => {
 
     await setClock(`${job.day}T09:16:00+08:00`);
     await local.scheduler.tick();
+    let last: VisitView | undefined;
     const again = await waitFor(async () => {
-      const v = await visit(job.id);
+      const v = (last = await visit(job.id));
       return v.status === 'OFFERED' && v.offers.some((o) => o.status === 'PENDING') ? v : undefined;
-    }, 'the visit dispatched again');
+    }, 'the visit dispatched again').catch((e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify({ status: last?.status, escalation: last?.escalation, offers: last?.offers.map((o) => [o.caregiverId, o.status]), history: last?.history.map((h) => h.note ?? h.event) })}`);
+    });
     expect(again).toMatchObject({ urgency: 'urgent', assignment: null });
     expect(again.offers.find((o) => o.caregiverId === caregiverId)).toMatchObject({ status: 'REVOKED', noShow: true });
     expect(again.offers.filter((o) => o.status === 'PENDING').length).toBeGreaterThanOrEqual(Math.min(3, again.offers.length - 1));
     expect(again.offers.filter((o) => o.status === 'PENDING').map((o) => o.caregiverId)).not.toContain(caregiverId);
     expect(again.history.map((h) => h.event)).toContain('VisitNoShow');
+    // The centre hears of it on its duty phone.
+    const centres = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items;
+    const dutyPhone = centres.find((c) => c.id === DEMO_ANCHOR.hubCenterId)!.dutyPhone!;
+    await waitFor(async () => {
+      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
+      return items.find((m) => m.to === dutyPhone && m.text.includes('未按时签到'));
+    }, 'the centre told');
     expect(await noShowsOf()).toBe(before + 1);
 
     // The old link no longer acts, and shows nothing personal.
