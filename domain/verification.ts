@@ -20,9 +20,11 @@ export interface VerificationPolicy {
   durationToleranceMin: number;
   /** Not checked in this long after the window opens: a no-show, and the visit is dispatched again. */
   noShowGraceMin: number;
+  /** The assigned caregiver gets a reminder with the job's link this long before the window opens. */
+  reminderLeadMin: number;
 }
 
-export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = { geofenceM: 150, checkInLeadMin: 60, durationToleranceMin: 15, noShowGraceMin: 15 };
+export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = { geofenceM: 150, checkInLeadMin: 60, durationToleranceMin: 15, noShowGraceMin: 15, reminderLeadMin: 120 };
 
 /** When an assigned caregiver who has not checked in counts as a no-show. */
 export const noShowAt = (visit: Pick<Visit, 'earliestStart'>, policy: VerificationPolicy = DEFAULT_VERIFICATION_POLICY) =>

@@ -33,6 +33,8 @@ export const eventData = {
   OfferWaveDeadline: z.object({ visitId: Id, wave: z.number().int() }),
   /** Internal: a visit requested far ahead is due for dispatch (lead time reached). */
   DispatchDue: z.object({ visitId: Id }),
+  /** Internal: time to remind the assigned caregiver of the visit, with the job's link. */
+  ReminderDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: the assigned caregiver should have checked in by now. */
   NoShowDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: a weekly series' horizon has moved; its next visits are due to be made. */

@@ -266,6 +266,9 @@ export async function onWaveDeadline(p: Platform, visitId: string, wave: number)
 /** Name of the one-time schedule that checks an assigned caregiver has checked in. */
 export const noShowName = (visitId: string) => `noshow-${visitId}`;
 
+/** Name of the one-time schedule that reminds the assigned caregiver. */
+export const reminderName = (visitId: string) => `reminder-${visitId}`;
+
 /**
  * After an accept: the other open offers are revoked (their links stop
  * working), the deadline is dropped, and the no-show check is set.
@@ -281,6 +284,15 @@ export async function onVisitAssigned(p: Platform, visitId: string, winner: stri
     at: due > now ? due : addSeconds(now, p.config.verification.noShowGraceMin * 60),
     event: makeEvent('NoShowDue', { visitId, caregiverId: winner }, { id: p.newId(), occurredAt: toCityTime(now) }),
   });
+  // Only a visit accepted well ahead needs reminding.
+  const remindAt = addSeconds(new Date(record.visit.earliestStart), -p.config.verification.reminderLeadMin * 60);
+  if (remindAt > now) {
+    await p.scheduler.schedule({
+      name: reminderName(visitId),
+      at: remindAt,
+      event: makeEvent('ReminderDue', { visitId, caregiverId: winner }, { id: p.newId(), occurredAt: toCityTime(now) }),
+    });
+  }
   for (const offer of record.offers.filter((o) => o.status === 'PENDING' && o.caregiverId !== winner)) {
     try {
       await p.db.send(new UpdateCommand(closeOpenOffer(p, visitId, offer.caregiverId, 'REVOKED')));
@@ -316,6 +328,7 @@ export async function onVisitCancelled(p: Platform, visitId: string): Promise<vo
   await p.scheduler.cancel(deadlineName(visitId, record.visit.wave));
   await p.scheduler.cancel(dueName(visitId));
   await p.scheduler.cancel(noShowName(visitId));
+  await p.scheduler.cancel(reminderName(visitId));
   if (record.visit.assignment) await unbook(p, record.visit.assignment.caregiverId, record.visit);
 }
 

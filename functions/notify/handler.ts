@@ -20,16 +20,27 @@ import { EscalationStep, type Visit } from '../../domain/visit.js';
 const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /**
+ * The SMS that carry a link: an offer waits for an answer; a visit assigned
+ * by hand, and the reminder before a visit, are already the caregiver's. Each
+ * goes once per offer (its marker); the reminder's fresh link replaces the
+ * first one (the phone binding stays with the job, so it opens the same way).
+ */
+const LINK_SMS = {
+  offer: { offer: 'PENDING', visit: 'OFFERED', marker: 'smsSentAt' },
+  assigned: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'smsSentAt' },
+  reminder: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'reminderSentAt' },
+} as const;
+
+/**
  * Mints the caregiver's link for one offer and sends it by SMS. The raw token
  * exists only in this function and the SMS; the table keeps its hash. A
  * redelivery before the SMS went out mints a fresh link (the old hash no
  * longer matches the offer, so the old link is dead); after, it does nothing.
  */
-export async function sendOfferLink(p: Platform, visitId: string, caregiverId: string, kind: 'offer' | 'assigned' = 'offer'): Promise<void> {
-  // An offer waits for an answer; a visit assigned by hand is already the caregiver's.
-  const expected = kind === 'offer' ? { offer: 'PENDING', visit: 'OFFERED' } : { offer: 'ACCEPTED', visit: 'ASSIGNED' };
+export async function sendOfferLink(p: Platform, visitId: string, caregiverId: string, kind: keyof typeof LINK_SMS = 'offer'): Promise<void> {
+  const expected = LINK_SMS[kind];
   const offer = await getOffer(p, visitId, caregiverId);
-  if (!offer || offer.status !== expected.offer || offer.smsSentAt) return;
+  if (!offer || offer.status !== expected.offer || offer[expected.marker]) return;
   const [visit, caregiver] = await Promise.all([getVisit(p, visitId), getCaregiver(p, caregiverId)]);
   const service = visit && findService(visit.serviceCode);
   if (!visit || !caregiver || !service) throw new Error(`offer ${visitId}/${caregiverId} refers to missing data`);
@@ -63,9 +74,9 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
               UpdateExpression: 'SET linkHash = :hash',
               // The link as read: of two deliveries at once, only one mints and sends.
               ConditionExpression: offer.linkHash
-                ? '#status = :expected AND attribute_not_exists(smsSentAt) AND linkHash = :previous'
-                : '#status = :expected AND attribute_not_exists(smsSentAt) AND attribute_not_exists(linkHash)',
-              ExpressionAttributeNames: { '#status': 'status' },
+                ? '#status = :expected AND attribute_not_exists(#marker) AND linkHash = :previous'
+                : '#status = :expected AND attribute_not_exists(#marker) AND attribute_not_exists(linkHash)',
+              ExpressionAttributeNames: { '#status': 'status', '#marker': expected.marker },
               ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(offer.linkHash ? { ':previous': offer.linkHash } : {}) },
             },
           },
@@ -82,7 +93,8 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
     new UpdateCommand({
       TableName: p.config.tableName,
       Key: keys.offer(visitId, caregiverId),
-      UpdateExpression: 'SET smsSentAt = :at',
+      UpdateExpression: 'SET #marker = :at',
+      ExpressionAttributeNames: { '#marker': expected.marker },
       ExpressionAttributeValues: { ':at': now.toISOString() },
     }),
   );
@@ -210,6 +222,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       // Accepted through a link: the caregiver has it. Assigned by hand: they get one now.
       await sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'assigned');
       return tellOffersTaken(platform(), parsed.data.visitId, parsed.data.caregiverId);
+    case 'ReminderDue':
+      return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'reminder');
     case 'VisitNoShow':
       return tellNoShow(platform(), parsed.data.visitId, parsed.data.caregiverId);
     default:

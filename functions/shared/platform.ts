@@ -113,7 +113,7 @@ export function readRecurrenceHorizonDays(env: NodeJS.ProcessEnv): number {
   return Number.isFinite(days) && days > 0 ? Math.min(30, days) : 14;
 }
 
-/** GEOFENCE_METERS, CHECK_IN_LEAD_MINUTES and NO_SHOW_GRACE_MINUTES override the defaults (150 m, 60 and 15 minutes). */
+/** GEOFENCE_METERS, CHECK_IN_LEAD_MINUTES, NO_SHOW_GRACE_MINUTES and REMINDER_MINUTES_BEFORE override the defaults (150 m; 60, 15 and 120 minutes). */
 export function readVerificationPolicy(env: NodeJS.ProcessEnv): VerificationPolicy {
   const positive = (value: string | undefined, fallback: number) => {
     const n = Number(value);
@@ -124,5 +124,6 @@ export function readVerificationPolicy(env: NodeJS.ProcessEnv): VerificationPoli
     geofenceM: positive(env.GEOFENCE_METERS, DEFAULT_VERIFICATION_POLICY.geofenceM),
     checkInLeadMin: positive(env.CHECK_IN_LEAD_MINUTES, DEFAULT_VERIFICATION_POLICY.checkInLeadMin),
     noShowGraceMin: positive(env.NO_SHOW_GRACE_MINUTES, DEFAULT_VERIFICATION_POLICY.noShowGraceMin),
+    reminderLeadMin: positive(env.REMINDER_MINUTES_BEFORE, DEFAULT_VERIFICATION_POLICY.reminderLeadMin),
   };
 }

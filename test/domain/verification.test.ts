@@ -12,7 +12,7 @@ describe('presence at the door', () => {
     expect(presence({ ...north(120), accuracy: 10 }, home, AT)).toMatchObject({ method: 'gps', distanceM: 120, flagged: false });
     expect(presence({ ...north(180), accuracy: 10 }, home, AT)).toMatchObject({ distanceM: 180, flagged: true });
     expect(presence({ ...north(180), accuracy: 50 }, home, AT)).toMatchObject({ distanceM: 180, accuracyM: 50, flagged: false });
-    expect(presence({ ...north(2000), accuracy: 30 }, home, AT, { geofenceM: 3000, checkInLeadMin: 60, durationToleranceMin: 15, noShowGraceMin: 15 }).flagged).toBe(false);
+    expect(presence({ ...north(2000), accuracy: 30 }, home, AT, { geofenceM: 3000, checkInLeadMin: 60, durationToleranceMin: 15, noShowGraceMin: 15, reminderLeadMin: 120 }).flagged).toBe(false);
   });
 
   it('takes the door card’s code instead of a fix, and refuses a wrong one naming the field', () => {
