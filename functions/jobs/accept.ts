@@ -33,7 +33,7 @@ export async function resolveLink(p: Platform, token: string | undefined): Promi
   if (!link) throw notFound('LINK_INVALID', 'this link is not valid');
   const [offer, visit] = await Promise.all([getOffer(p, link.visitId, link.caregiverId), getVisit(p, link.visitId)]);
   if (!offer || !visit) throw notFound('LINK_INVALID', 'this link is not valid');
-  if (offer.linkHash !== tokenHash) throw gone('LINK_REPLACED', 'this link was replaced by a newer one');
+  if (offer.linkHash !== tokenHash && offer.reminderLinkHash !== tokenHash) throw gone('LINK_REPLACED', 'this link was replaced by a newer one');
   return { tokenHash, offer, visit };
 }
 

@@ -1,7 +1,7 @@
 import '../shared/aws/platform.js';
 import { createHash } from 'node:crypto';
 import { Refusal } from '../../domain/errors.js';
-import { addMinutes } from '../../domain/time.js';
+import { addMinutes, toCityTime } from '../../domain/time.js';
 import { CheckInRequest, CheckOutRequest, checklistFor } from '../../domain/verification.js';
 import { DeclineOfferRequest, MAX_LEAD_DAYS } from '../../domain/visit.js';
 import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
@@ -45,7 +45,7 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
       ...(job.elder ? { elder: job.elder } : {}),
       ...(centre?.dutyPhone ? { centrePhone: centre.dutyPhone } : {}),
       checklist: checklistFor(visit.serviceCode),
-      checkInOpensAt: new Date(Date.parse(visit.earliestStart) - p.config.verification.checkInLeadMin * 60_000).toISOString().replace('Z', '+00:00'),
+      checkInOpensAt: toCityTime(new Date(Date.parse(visit.earliestStart) - p.config.verification.checkInLeadMin * 60_000)),
       ...(refusalCode ? { refusalCode } : {}),
     });
     const result = html(status, page, PAGE_HEADERS);

@@ -22,13 +22,14 @@ const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
 /**
  * The SMS that carry a link: an offer waits for an answer; a visit assigned
  * by hand, and the reminder before a visit, are already the caregiver's. Each
- * goes once per offer (its marker); the reminder's fresh link replaces the
- * first one (the phone binding stays with the job, so it opens the same way).
+ * goes once per offer (its marker). The reminder's link is a second valid
+ * link to the job, beside the first (a page left open keeps working); the
+ * phone binding stays with the job, so both open the same way.
  */
 const LINK_SMS = {
-  offer: { offer: 'PENDING', visit: 'OFFERED', marker: 'smsSentAt' },
-  assigned: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'smsSentAt' },
-  reminder: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'reminderSentAt' },
+  offer: { offer: 'PENDING', visit: 'OFFERED', marker: 'smsSentAt', hash: 'linkHash' },
+  assigned: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'smsSentAt', hash: 'linkHash' },
+  reminder: { offer: 'ACCEPTED', visit: 'ASSIGNED', marker: 'reminderSentAt', hash: 'reminderLinkHash' },
 } as const;
 
 /**
@@ -48,6 +49,7 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
 
   const token = p.newToken();
   const tokenHash = hashToken(token);
+  const previous = offer[expected.hash];
   const now = p.clock.now();
   try {
     await p.db.send(
@@ -71,13 +73,11 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
             Update: {
               TableName: p.config.tableName,
               Key: keys.offer(visitId, caregiverId),
-              UpdateExpression: 'SET linkHash = :hash',
+              UpdateExpression: 'SET #hash = :hash',
               // The link as read: of two deliveries at once, only one mints and sends.
-              ConditionExpression: offer.linkHash
-                ? '#status = :expected AND attribute_not_exists(#marker) AND linkHash = :previous'
-                : '#status = :expected AND attribute_not_exists(#marker) AND attribute_not_exists(linkHash)',
-              ExpressionAttributeNames: { '#status': 'status', '#marker': expected.marker },
-              ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(offer.linkHash ? { ':previous': offer.linkHash } : {}) },
+              ConditionExpression: `#status = :expected AND attribute_not_exists(#marker) AND ${previous ? '#hash = :previous' : 'attribute_not_exists(#hash)'}`,
+              ExpressionAttributeNames: { '#status': 'status', '#marker': expected.marker, '#hash': expected.hash },
+              ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(previous ? { ':previous': previous } : {}) },
             },
           },
         ],

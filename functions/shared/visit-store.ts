@@ -12,8 +12,9 @@ export const StoredOffer = OfferSchema.extend({
   visitId: z.string(),
   linkHash: z.string().optional(),
   smsSentAt: z.string().optional(),
-  /** When the reminder before the visit went out (it carries a fresh link). */
+  /** When the reminder before the visit went out, and the hash of its link (a second valid link to the job). */
   reminderSentAt: z.string().optional(),
+  reminderLinkHash: z.string().optional(),
   acceptedAt: z.string().optional(),
   /** Hash of the device secret (a cookie) of the phone the job is bound to: only it sees the elder's address and acts on the job. */
   deviceHash: z.string().optional(),
