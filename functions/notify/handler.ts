@@ -88,7 +88,9 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
     throw error;
   }
   // The template says what the link is for; the link itself is `{publicBaseUrl}/j/{token}`.
-  await p.sms.send({ to: caregiver.phone, visitId, template: kind, params: { ...smsVisitParams(service, visit.earliestStart), token: smsLinkToken(token) } });
+  // A rescheduled visit asks its caregiver first: to them the offer reads as the visit moving to a new time.
+  const template = kind === 'offer' && visit.rescheduledFrom && visit.preferredCaregiverId === caregiverId ? 'changed' : kind;
+  await p.sms.send({ to: caregiver.phone, visitId, template, params: { ...smsVisitParams(service, visit.earliestStart), token: smsLinkToken(token) } });
   await p.db.send(
     new UpdateCommand({
       TableName: p.config.tableName,

@@ -199,6 +199,9 @@ describe('rescheduling', () => {
     // The caregiver hears that the old time is off.
     const phone = await phoneOf(caregiver);
     await waitFor(async () => ((await sms(id)).some((m) => m.to === phone && m.text.includes('已取消')) ? true : undefined), 'the SMS about the old time');
+    // …and the offer of the new time reads as the visit moving.
+    const moved = await waitFor(async () => (await sms(newId)).find((m) => m.to === phone), 'the SMS about the new time');
+    expect(moved.text).toContain(`改至${Number(date.slice(8, 10))}日14:00`);
     expect((await http.post(`/visits/${id}/reschedule`, { earliestStart: `${date}T14:00:00+08:00`, latestStart: `${date}T15:00:00+08:00`, reason: '再改一次' }, center)).status).toBe(409);
     expect((await http.post(`/visits/${newId}/reschedule`, { earliestStart: '2020-01-01T09:00:00+08:00', latestStart: '2020-01-01T10:00:00+08:00', reason: '过去的时间' }, center)).status).toBe(400);
   });
