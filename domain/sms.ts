@@ -56,6 +56,8 @@ export const SmsContent = z.discriminatedUnion('template', [
   variant('offerTaken', VisitParams),
   variant('unfilled', VisitParams),
   variant('noShow', VisitParams),
+  variant('noAnswer', VisitParams),
+  variant('emergency', VisitParams),
 ]);
 export type SmsContent = z.output<typeof SmsContent>;
 export type SmsTemplateId = SmsContent['template'];
@@ -84,6 +86,10 @@ export const SMS_TEMPLATES = {
   unfilled: '{day}日{time}的{service}无人接单，请协调派人并在平台处理。',
   /** To the requesting centre: the assigned caregiver did not check in; dispatch is asking others. */
   noShow: '{day}日{time}的{service}护理员未按时签到，已重新派单。',
+  /** To the centre and the elder's family: the caregiver came and nobody answered the door. */
+  noAnswer: '{day}日{time}的{service}：护理员上门无人应答，请尽快联系老人并回复服务中心。',
+  /** To the centre and the elder's family: the caregiver reports an emergency at the home. */
+  emergency: '紧急：{day}日{time}的{service}上门时老人出现紧急情况，请立即联系服务中心。',
 } as const satisfies Record<SmsTemplateId, string>;
 
 const PLACEHOLDER = /\{(service|day|time|token|base)\}/g;

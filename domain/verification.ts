@@ -70,6 +70,24 @@ export type CheckOutRequest = z.infer<typeof CheckOutRequest>;
 
 export const VerificationMethod = z.enum(['gps', 'doorCode']);
 
+/** What a caregiver can report from the job: nobody answered the door (扑空), or an emergency (a fall, sudden illness). */
+export const IncidentKind = z.enum(['noAnswer', 'emergency']);
+export type IncidentKind = z.infer<typeof IncidentKind>;
+
+export const ReportIncidentRequest = z.object({
+  kind: IncidentKind,
+  note: formText(500),
+  lang: z.string().optional(),
+});
+
+export const IncidentSchema = z.object({
+  kind: IncidentKind,
+  at: z.iso.datetime({ offset: true }),
+  by: z.string(),
+  note: z.string().optional(),
+});
+export type Incident = z.infer<typeof IncidentSchema>;
+
 export const PresenceRecordSchema = z.object({
   at: z.iso.datetime({ offset: true }),
   method: VerificationMethod,

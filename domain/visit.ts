@@ -4,7 +4,7 @@ import { Refusal, badRequest, notFound } from './errors.js';
 import { Id, type Elder } from './registry.js';
 import { ScoreSchema } from './ranking.js';
 import { RecurrenceSchema } from './recurrence.js';
-import { VerificationSchema } from './verification.js';
+import { IncidentSchema, VerificationSchema } from './verification.js';
 import { addMinutes, cityDate, toCityTime } from './time.js';
 
 export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
@@ -91,6 +91,8 @@ export const VisitSchema = z.object({
   escalation: EscalationStep.optional(),
   /** Check-in and check-out, as electronic visit verification records them. */
   verification: VerificationSchema.optional(),
+  /** What the caregiver reported from the job: nobody home, an emergency. */
+  incidents: z.array(IncidentSchema).optional(),
   /** The last wave whose open offers were expired (dispatch bookkeeping). */
   expiredWave: z.number().int().optional(),
 });

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ServiceCode } from '../domain/catalog.js';
 import { Id } from '../domain/registry.js';
+import { IncidentKind } from '../domain/verification.js';
 import { EscalationStep, Urgency } from '../domain/visit.js';
 
 /** EventBridge `source` of every event the platform publishes. */
@@ -27,6 +28,8 @@ export const eventData = {
   VisitCheckedIn: z.object({ ...visitRef, caregiverId: Id, at }),
   VisitCompleted: z.object({ ...visitRef, caregiverId: Id, at }),
   VisitNoShow: z.object({ ...visitRef, caregiverId: Id }),
+  /** The caregiver reported from the job that nobody answered, or an emergency: the centre and the family are alerted. */
+  VisitIncident: z.object({ ...visitRef, caregiverId: Id, kind: IncidentKind }),
   EvaluationSubmitted: z.object({ ...visitRef, party: z.enum(['center', 'caregiver', 'enterprise']), stars: z.number().int().min(1).max(5) }),
   CertificateExpiring: z.object({ caregiverId: Id, enterpriseId: Id, certificateType: z.string(), validUntil: z.iso.date() }),
   /** Internal: a wave's deadline, delivered by the scheduler. */

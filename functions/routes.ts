@@ -23,7 +23,7 @@ import {
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
 import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, DeskVisit, VisitSummary, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
-import { CheckInRequest, CheckOutRequest, PresenceRecordSchema, VerificationSchema } from '../domain/verification.js';
+import { CheckInRequest, CheckOutRequest, IncidentSchema, PresenceRecordSchema, ReportIncidentRequest, VerificationSchema } from '../domain/verification.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -49,6 +49,7 @@ const list = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), 
 
 export const AcceptResult = z.object({ visitId: z.string(), status: z.literal('ASSIGNED') });
 export const DeclineResult = z.object({ visitId: z.string(), status: z.literal('DECLINED') });
+export const IncidentResult = z.object({ visitId: z.string(), incident: IncidentSchema });
 export const CheckInResult = z.object({ visitId: z.string(), status: z.literal('IN_PROGRESS'), checkIn: PresenceRecordSchema });
 export const CheckOutResult = z.object({ visitId: z.string(), status: z.literal('COMPLETED'), checkOut: VerificationSchema.shape.checkOut.unwrap() });
 export const HealthResult = z.object({ status: z.literal('ok') });
@@ -103,6 +104,7 @@ export const routes = [
   { method: 'POST', path: '/j/{token}/accept', group: 'jobs', access: 'public', summary: 'Accept the offer (form post, or JSON with Accept: application/json)', response: AcceptResult },
   { method: 'POST', path: '/j/{token}/check-in', group: 'jobs', access: 'public', summary: 'Check in on the bound phone: {lat, lon, accuracy} or {doorCode} (form post or JSON)', request: CheckInRequest, response: CheckInResult },
   { method: 'POST', path: '/j/{token}/check-out', group: 'jobs', access: 'public', summary: 'Check out on the bound phone with the care note, checklist and, when far off plan, a reason (form post or JSON)', request: CheckOutRequest, response: CheckOutResult },
+  { method: 'POST', path: '/j/{token}/incident', group: 'jobs', access: 'public', summary: 'Report from the job that nobody answered the door (noAnswer) or an emergency: the centre and the family are alerted (form post or JSON)', request: ReportIncidentRequest, response: IncidentResult },
   { method: 'POST', path: '/j/{token}/decline', group: 'jobs', access: 'public', summary: 'Decline the offer, optionally with a reason (form post or JSON)', request: DeclineOfferRequest, response: DeclineResult },
 ] as const satisfies readonly Route[];
 

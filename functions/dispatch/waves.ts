@@ -344,6 +344,8 @@ export async function onNoShowDue(p: Platform, visitId: string, caregiverId: str
   const record = await readVisit(p, visitId);
   const { visit } = record ?? {};
   if (!record || !visit || visit.status !== 'ASSIGNED' || visit.assignment?.caregiverId !== caregiverId) return;
+  // The caregiver came and nobody answered: not a no-show; the centre has been alerted and decides.
+  if (visit.incidents?.some((i) => i.kind === 'noAnswer')) return;
   const now = p.clock.now();
   const at = toCityTime(now);
   const event = makeEvent('VisitNoShow', { visitId, centerId: visit.centerId, caregiverId }, { id: p.newId(), occurredAt: at });

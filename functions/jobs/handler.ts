@@ -2,14 +2,14 @@ import '../shared/aws/platform.js';
 import { createHash } from 'node:crypto';
 import { Refusal } from '../../domain/errors.js';
 import { addMinutes, toCityTime } from '../../domain/time.js';
-import { CheckInRequest, CheckOutRequest, checklistFor } from '../../domain/verification.js';
+import { CheckInRequest, CheckOutRequest, ReportIncidentRequest, checklistFor } from '../../domain/verification.js';
 import { DeclineOfferRequest, MAX_LEAD_DAYS } from '../../domain/visit.js';
 import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
 import type { Platform } from '../shared/platform.js';
 import { getCenter } from '../shared/registry-store.js';
 import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
 import { declineOffer } from './decline.js';
-import { checkIn, checkOut, deviceCookie, deviceOf, openJob } from './job.js';
+import { checkIn, checkOut, deviceCookie, deviceOf, openJob, reportIncident } from './job.js';
 import { type Lang, LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
 const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
@@ -103,6 +103,8 @@ export const handler = httpHandler('jobs', {
   },
   'POST /j/{token}/check-in': async (ctx) =>
     act(ctx, () => checkIn(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckInRequest, formOrJsonBody(ctx.event)))),
+  'POST /j/{token}/incident': async (ctx) =>
+    act(ctx, () => reportIncident(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(ReportIncidentRequest, formOrJsonBody(ctx.event)))),
   'POST /j/{token}/check-out': async (ctx) =>
     act(ctx, () => checkOut(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckOutRequest, formOrJsonBody(ctx.event)))),
 });

@@ -6,6 +6,7 @@ import { toCityTime } from '../../domain/time.js';
 import {
   type CheckInRequest,
   type CheckOutRequest,
+  type IncidentKind,
   checkInRefusal,
   checkOutRefusal,
   checklistFor,
@@ -128,6 +129,44 @@ async function commit(p: Platform, visit: Visit, caregiverId: string, change: { 
     if (isTransactionCancelled(error)) throw conflict(change.to === 'IN_PROGRESS' ? 'ALREADY_CHECKED_IN' : 'ALREADY_CHECKED_OUT', 'this visit changed meanwhile; reload the page');
     throw error;
   }
+}
+
+/**
+ * The caregiver reports from the job that nobody answered the door, or an
+ * emergency. The visit records it and the centre and the family are
+ * alerted (VisitIncident → notify); each kind at most once per visit.
+ */
+export async function reportIncident(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: { kind: IncidentKind; note?: string | undefined }) {
+  const { offer, visit } = await jobForAction(p, token, deviceSecret);
+  if (visit.status !== 'ASSIGNED' && visit.status !== 'IN_PROGRESS') throw checkOutRefusal(visit) ?? conflict('NOT_ASSIGNED', 'this visit is not open');
+  const now = p.clock.now();
+  const at = toCityTime(now);
+  const incident = { kind: request.kind, at, by: `caregiver:${offer.caregiverId}`, ...(request.note ? { note: request.note } : {}) };
+  const event = makeEvent('VisitIncident', { visitId: visit.id, centerId: visit.centerId, caregiverId: offer.caregiverId, kind: request.kind }, { id: p.newId(), occurredAt: at });
+  try {
+    await p.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: p.config.tableName,
+              Key: keys.visit(visit.id),
+              UpdateExpression: 'SET incidents = list_append(if_not_exists(incidents, :none), :incident), #reported = :at',
+              ConditionExpression: '#status IN (:assigned, :inProgress) AND assignment.caregiverId = :caregiver AND attribute_not_exists(#reported)',
+              ExpressionAttributeNames: { '#status': 'status', '#reported': `reported_${request.kind}` },
+              ExpressionAttributeValues: { ':none': [], ':incident': [incident], ':at': at, ':assigned': 'ASSIGNED', ':inProgress': 'IN_PROGRESS', ':caregiver': offer.caregiverId },
+            },
+          },
+          historyPut(p, visit.id, { at, event: 'VisitIncident', status: visit.status, actor: `caregiver:${offer.caregiverId}`, note: `${request.kind}${request.note ? `: ${request.note}` : ''}` }, event.id, now),
+          outboxPut(p, event),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (isTransactionCancelled(error)) throw conflict('ALREADY_REPORTED', 'this was already reported, or the visit changed meanwhile');
+    throw error;
+  }
+  return { visitId: visit.id, incident };
 }
 
 const describePresence = (r: { method: string; distanceM?: number | undefined; flagged: boolean }) =>

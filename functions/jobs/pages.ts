@@ -41,6 +41,11 @@ const text = {
     completed: '服务已完成，感谢您的辛勤付出！',
     flagged: '签到位置距服务地址较远，已记录，服务中心会核实。',
     otherDevice: '为保护老人隐私，地址等信息只在接单时使用的手机上显示。请在该手机上打开此链接。',
+    report: '报告情况',
+    incidentKinds: [['noAnswer', '上门无人应答（扑空）'], ['emergency', '紧急情况（跌倒、突发疾病）']],
+    incidentNote: '说明（可选）',
+    call120: '紧急情况请先拨打 120，再在此报告。',
+    reported: '已报告，服务中心和家属已收到通知：',
   },
   en: {
     title: 'Care Dispatch home visit',
@@ -75,6 +80,11 @@ const text = {
     completed: 'Visit completed. Thank you for your care!',
     flagged: 'Your check-in was far from the address; it is recorded and the centre will review it.',
     otherDevice: 'To protect the elder’s privacy, the address shows only on the phone that accepted the job. Open this link on that phone.',
+    report: 'Report',
+    incidentKinds: [['noAnswer', 'Nobody answered the door'], ['emergency', 'Emergency (fall, sudden illness)']],
+    incidentNote: 'Details (optional)',
+    call120: 'In an emergency call 120 first, then report it here.',
+    reported: 'Reported; the centre and the family have been alerted:',
   },
 } as const;
 
@@ -88,6 +98,7 @@ const refusalText: Record<string, { zh: string; en: string }> = {
   LINK_REPLACED: { zh: '此链接已被新链接替换，请使用最新短信。', en: 'This link was replaced; use the newest SMS.' },
   DAILY_LIMIT_REACHED: { zh: '您当天的接单数已达上限。', en: 'You have reached your visit limit for that day.' },
   SCHEDULE_CONFLICT: { zh: '此单与您已接的服务时间冲突。', en: 'This visit overlaps a visit you have already accepted.' },
+  ALREADY_REPORTED: { zh: '此情况已报告过。', en: 'This has already been reported.' },
   NO_SHOW: { zh: '您未按时签到，此单已改派他人。', en: 'You did not check in in time; the visit went to someone else.' },
   ALREADY_CHECKED_IN: { zh: '您已签到，无需重复签到。', en: 'You have already checked in.' },
   ALREADY_CHECKED_OUT: { zh: '您已签退，无需重复签退。', en: 'You have already checked out.' },
@@ -208,6 +219,13 @@ export function jobPage(input: JobPageInput): string {
     body = `<p class="note" role="status">${t.completed}</p>`;
   } else if (visit.status === 'CANCELLED') {
     body = `<p class="note warn" role="status">${refusalText.VISIT_CANCELLED![lang]}</p>`;
+  }
+  if ((visit.status === 'ASSIGNED' || visit.status === 'IN_PROGRESS') && elder) {
+    const kinds = t.incidentKinds as ReadonlyArray<readonly [string, string]>;
+    const reported = (visit.incidents ?? []).map((i) => kinds.find(([k]) => k === i.kind)?.[1] ?? i.kind);
+    body += `${reported.length ? `<p class="note warn" role="status">${t.reported} ${escapeHtml(reported.join('、'))}</p>` : ''}<form method="post" action="${action('incident')}">
+<label>${t.report}<select name="kind">${kinds.map(([value, label]) => `<option value="${value}">${label}</option>`).join('')}</select></label>
+<label>${t.incidentNote}<input name="note" maxlength="500"></label><p>${t.call120}</p><button type="submit" class="secondary">${t.report}</button></form>`;
   }
   const script = body.includes('data-locate') ? `<script>${LOCATE_SCRIPT}</script>` : '';
   const other: Lang = lang === 'zh' ? 'en' : 'zh';

@@ -14,6 +14,7 @@ import { markOnce } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit, readVisit } from '../shared/visit-store.js';
 import type { Elder } from '../../domain/registry.js';
+import type { IncidentKind } from '../../domain/verification.js';
 import { EscalationStep, type Visit } from '../../domain/visit.js';
 
 /** Link items outlive the offer so that a late click gets "expired", not "unknown"; 7 days of evaluation follow a visit. */
@@ -142,6 +143,20 @@ export async function tellNoShow(p: Platform, visitId: string, caregiverId: stri
   await p.sms.send({ to: centre.dutyPhone, visitId, template: 'noShow', params: smsVisitParams(visit.serviceCode, visit.earliestStart) });
 }
 
+/**
+ * An incident reported from the job: the requesting centre's duty phone and
+ * the elder's guardian and family contacts hear of it at once. Once per kind.
+ */
+export async function tellIncident(p: Platform, visitId: string, kind: IncidentKind): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  if (!visit) return;
+  const [centre, elder] = await Promise.all([getCenter(p, visit.centerId), getElder(p, visit.elderId)]);
+  const phones = [centre?.dutyPhone, elder?.guardian?.phone, ...(elder?.familyContacts ?? []).map((c) => c.phone)].filter((x): x is string => !!x);
+  if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), `${kind}ToldAt`))) return;
+  const params = smsVisitParams(visit.serviceCode, visit.earliestStart);
+  for (const to of new Set(phones)) await p.sms.send({ to, visitId, template: kind, params });
+}
+
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
 const DISPATCHERS_TOLD = 5;
 
@@ -226,6 +241,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return tellOffersTaken(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'ReminderDue':
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'reminder');
+    case 'VisitIncident':
+      return tellIncident(platform(), parsed.data.visitId, parsed.data.kind);
     case 'VisitNoShow':
       return tellNoShow(platform(), parsed.data.visitId, parsed.data.caregiverId);
     default:

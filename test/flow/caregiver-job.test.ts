@@ -248,3 +248,45 @@ describe('a no-show', () => {
     }
   });
 });
+
+describe('incidents from the job', () => {
+  it('alerts the centre and the family at once when nobody answers or in an emergency, once each, and is no no-show', async () => {
+    const job = await acceptedJob(10);
+    await quiesce(local);
+    await setClock(`${job.day}T09:05:00+08:00`);
+    const stranger = await post(job.token, 'incident', { kind: 'noAnswer' });
+    expect(stranger.status).toBe(403);
+    const bad = await post(job.token, 'incident', { kind: 'bored' }, { cookie: job.cookie });
+    expect(bad.status).toBe(400);
+    expect((await errorOf(bad)).field).toBe('kind');
+
+    const reported = await post(job.token, 'incident', { kind: 'noAnswer', note: '敲门十分钟无人应答' }, { cookie: job.cookie });
+    expect(reported.status).toBe(200);
+    expect(await errorOf(await post(job.token, 'incident', { kind: 'noAnswer' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_REPORTED' });
+    expect((await post(job.token, 'incident', { kind: 'emergency', note: '老人在门内呼救' }, { cookie: job.cookie })).status).toBe(200);
+
+    const centres = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items;
+    const told = [centres.find((c) => c.id === DEMO_ANCHOR.hubCenterId)!.dutyPhone!, ...elder.familyContacts.map((c) => c.phone), ...(elder.guardian ? [elder.guardian.phone] : [])];
+    const messages = await waitFor(async () => {
+      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
+      const alerts = items.filter((m) => m.text.includes('无人应答') || m.text.includes('紧急'));
+      return alerts.length >= 2 * new Set(told).size ? alerts : undefined;
+    }, 'the alerts');
+    for (const phone of new Set(told)) {
+      expect(messages.filter((m) => m.to === phone && m.text.includes('无人应答'))).toHaveLength(1);
+      expect(messages.filter((m) => m.to === phone && m.text.startsWith('【一刻钟】紧急'))).toHaveLength(1);
+    }
+    expect(messages.every((m) => !m.text.includes(elder.name) && !m.text.includes(elder.address))).toBe(true);
+
+    // Past the no-show deadline: the caregiver came, so the job stands.
+    await setClock(`${job.day}T09:30:00+08:00`);
+    await quiesce(local);
+    const v = await visit(job.id);
+    expect(v.status).toBe('ASSIGNED');
+    expect(v.incidents).toEqual([
+      expect.objectContaining({ kind: 'noAnswer', note: '敲门十分钟无人应答', at: `${job.day}T09:05:00+08:00` }),
+      expect.objectContaining({ kind: 'emergency' }),
+    ]);
+    expect((await page(job.token, job.cookie)).text).toContain('已报告');
+  });
+});
