@@ -131,7 +131,13 @@ export const careLevelNames: Record<z.infer<typeof CareLevel>, string> = {
   complete: '完全失能',
 };
 
-export const ContactSchema = z.object({ name: z.string().min(1).max(50), relation: z.string().min(1).max(20), phone: z.string() });
+export const ContactSchema = z.object({
+  name: z.string().min(1).max(50),
+  relation: z.string().min(1).max(20),
+  phone: z.string(),
+  /** Opted in to an SMS when the caregiver checks in and out. */
+  visitUpdates: z.boolean().optional(),
+});
 
 /** PIPL: health and location data are sensitive; processing them needs recorded consent. */
 export const ConsentSchema = z.object({

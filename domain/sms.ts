@@ -58,6 +58,8 @@ export const SmsContent = z.discriminatedUnion('template', [
   variant('noShow', VisitParams),
   variant('noAnswer', VisitParams),
   variant('emergency', VisitParams),
+  variant('checkedIn', VisitParams),
+  variant('checkedOut', VisitParams),
 ]);
 export type SmsContent = z.output<typeof SmsContent>;
 export type SmsTemplateId = SmsContent['template'];
@@ -88,6 +90,10 @@ export const SMS_TEMPLATES = {
   noShow: '{day}日{time}的{service}护理员未按时签到，已重新派单。',
   /** To the centre and the elder's family: the caregiver came and nobody answered the door. */
   noAnswer: '{day}日{time}的{service}：护理员上门无人应答，请尽快联系老人并回复服务中心。',
+  /** To family contacts who opted in: the caregiver has arrived. */
+  checkedIn: '{day}日{time}的{service}：护理员已到达并签到。',
+  /** To family contacts who opted in: the visit is done. */
+  checkedOut: '{day}日{time}的{service}已完成，护理员已签退。',
   /** To the centre and the elder's family: the caregiver reports an emergency at the home. */
   emergency: '紧急：{day}日{time}的{service}上门时老人出现紧急情况，请立即联系服务中心。',
 } as const satisfies Record<SmsTemplateId, string>;

@@ -21,8 +21,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'NotifyCaregivers',
-    description: 'SMS: offer and job links to caregivers, reminders before a visit, word of a taken offer or a cancelled visit, an unfilled visit to dispatchers and the hub centre, a no-show to the centre, an incident to the centre and the family',
-    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated', 'VisitNoShow', 'ReminderDue', 'VisitIncident'],
+    description: 'SMS: offer and job links to caregivers, reminders before a visit, word of a taken offer or a cancelled visit, an unfilled visit to dispatchers and the hub centre, a no-show to the centre, an incident to the centre and the family, check-in and check-out to families who opted in',
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated', 'VisitNoShow', 'ReminderDue', 'VisitIncident', 'VisitCheckedIn', 'VisitCompleted'],
     target: 'notify',
   },
 ];

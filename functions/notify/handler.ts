@@ -157,6 +157,17 @@ export async function tellIncident(p: Platform, visitId: string, kind: IncidentK
   for (const to of new Set(phones)) await p.sms.send({ to, visitId, template: kind, params });
 }
 
+/** Family contacts who opted in hear when the caregiver checks in and when the visit is done. Once per step. */
+export async function tellFamily(p: Platform, visitId: string, step: 'checkedIn' | 'checkedOut'): Promise<void> {
+  const visit = await getVisit(p, visitId);
+  const elder = visit ? await getElder(p, visit.elderId) : undefined;
+  if (!visit || !elder) return;
+  const phones = [...(elder.guardian ? [elder.guardian] : []), ...elder.familyContacts].filter((c) => c.visitUpdates).map((c) => c.phone);
+  if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), `${step}FamilyToldAt`))) return;
+  const params = smsVisitParams(visit.serviceCode, visit.earliestStart);
+  for (const to of new Set(phones)) await p.sms.send({ to, visitId, template: step, params });
+}
+
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
 const DISPATCHERS_TOLD = 5;
 
@@ -241,6 +252,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return tellOffersTaken(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'ReminderDue':
       return sendOfferLink(platform(), parsed.data.visitId, parsed.data.caregiverId, 'reminder');
+    case 'VisitCheckedIn':
+      return tellFamily(platform(), parsed.data.visitId, 'checkedIn');
+    case 'VisitCompleted':
+      return tellFamily(platform(), parsed.data.visitId, 'checkedOut');
     case 'VisitIncident':
       return tellIncident(platform(), parsed.data.visitId, parsed.data.kind);
     case 'VisitNoShow':

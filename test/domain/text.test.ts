@@ -51,7 +51,7 @@ describe('SMS templates', () => {
 
   it('the longest texts measured: offer and reminder use the whole part, the rest leave room', () => {
     const longest = Object.fromEntries(templates.map((t) => [t, Math.max(...services.map((s) => smsChars(renderSms(content(t, s), BASE))))]));
-    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35, noShow: 33, noAnswer: 44, emergency: 43 });
+    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35, noShow: 33, noAnswer: 44, emergency: 43, checkedIn: 29, checkedOut: 29 });
   });
 
   it('one character more of base URL breaks a part: the limit is exact', () => {

@@ -185,7 +185,14 @@ describe('check-in and check-out', () => {
     expect(expired.text).not.toContain(elder.address);
   });
 
-  it('works from the phone’s form without JavaScript: posts, redirects back, and shows a refusal on the page', async () => {
+  it('works from the phone’s form without JavaScript: posts, redirects back, and shows a refusal on the page; a family that opted in hears of both ends', async () => {
+    const family = { name: '王小明', relation: '儿子', phone: '13947300001', visitUpdates: true };
+    const updated = await fetch(`${http.url}/elders/${DEMO_ANCHOR.elderId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${center}` },
+      body: JSON.stringify({ familyContacts: [...elder.familyContacts, family] }),
+    });
+    expect(updated.status).toBe(200);
     const job = await acceptedJob(6);
     await setClock(`${job.day}T08:45:00+08:00`);
     const refused = await post(job.token, 'check-in', { lat: '', lon: '', accuracy: '', doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie, form: true });
@@ -198,6 +205,15 @@ describe('check-in and check-out', () => {
     expect(checkedIn.status).toBe(303);
     expect(checkedIn.headers.get('location')).toBe(`/j/${job.token}?lang=zh`);
     expect((await visit(job.id)).verification?.checkIn).toMatchObject({ method: 'gps', flagged: false });
+    await setClock(`${job.day}T10:50:00+08:00`);
+    expect((await post(job.token, 'check-out', { ...near, note: '打扫完毕', checklist: ['rooms'] }, { cookie: job.cookie, form: true })).status).toBe(303);
+    const toFamily = await waitFor(async () => {
+      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
+      const mine = items.filter((m) => m.to === family.phone);
+      return mine.length >= 2 ? mine.map((m) => m.text) : undefined;
+    }, 'the family told');
+    expect(toFamily.some((t) => t.includes('护理员已到达'))).toBe(true);
+    expect(toFamily.some((t) => t.includes('已完成'))).toBe(true);
   });
 });
 
