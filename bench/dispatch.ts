@@ -228,12 +228,18 @@ async function runScale(scale: number, days: number, demandShare: number) {
   }
 
   const viewOf = async (id: string) => (await (await fetch(`${base}/visits/${id}`, { headers: { authorization: `Bearer ${bureau}` } })).json()) as VisitView;
-  /** The visit once dispatch has acted on the last answers: a wave open, or no longer waiting on one (events reach dispatch through the stream, a moment later). */
+  /**
+   * The visit once dispatch has acted on the last answers: a wave open, or no
+   * longer waiting on one. Events reach dispatch through the table's stream a
+   * moment later; right after seeding a large city, the stream reader first
+   * passes every seeded item, which takes minutes at scale 16.
+   */
   async function settled(id: string): Promise<VisitView> {
     for (let i = 0; ; i++) {
       const view = await viewOf(id);
       const open = view.offers.some((o) => o.wave === view.wave && o.status === 'PENDING');
-      if (view.status !== 'OFFERED' || view.escalation || open || i >= 600) return view;
+      const waiting = view.status === 'REQUESTED' ? i < 20 * 60 * 20 : view.status === 'OFFERED' && !view.escalation && !open && i < 600;
+      if (!waiting) return view;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -283,7 +289,11 @@ async function runScale(scale: number, days: number, demandShare: number) {
     for (const [n, visit] of todays.entries()) {
       if (n > 0 && n % 250 === 0) console.log(`    ${n}/${todays.length} visits answered, ${((Date.now() - dayStart) / 1000).toFixed(0)} s`);
       let elapsedSec = 0;
-      for (let round = 0; round < 200; round++) {
+      for (let round = 0; ; round++) {
+        if (round === 200) {
+          if (process.env.BENCH_DEBUG) console.log(`    gave up on ${visit.id}: ${JSON.stringify((await viewOf(visit.id)).offers.slice(-3))}`);
+          break;
+        }
         const view = await settled(visit.id);
         if (view.status !== 'OFFERED') break;
         if (view.escalation) {
@@ -311,6 +321,7 @@ async function runScale(scale: number, days: number, demandShare: number) {
         const winner = answers.filter((a) => a.accepts).sort((a, b) => a.delayMin - b.delayMin)[0];
         if (winner) {
           const accepted = await fetch(`${base}/j/${links.get(winner.offer.caregiverId)}/accept`, { method: 'POST', headers: { accept: 'application/json' } });
+          if (accepted.status !== 200 && process.env.BENCH_DEBUG) console.log(`    accept of ${visit.id}: ${accepted.status} ${await accepted.clone().text()}`);
           if (accepted.status === 200) {
             elapsedSec += winner.delayMin * 60;
             visit.timeToFillSec = elapsedSec;
