@@ -43,7 +43,6 @@ const Presence = {
   /** The fix's reported accuracy radius in metres (the browser's `coords.accuracy`). */
   accuracy: formNumber(z.number().min(0).max(100_000)),
   doorCode: z.preprocess((v) => (typeof v === 'string' ? v.trim().toUpperCase() || undefined : v), z.string().regex(DOOR_CODE_PATTERN, 'expected the 8-character code on the door card').optional()),
-  lang: z.string().optional(),
 };
 
 /** Either a GPS fix or the door code: one of them proves presence. */
@@ -77,7 +76,6 @@ export type IncidentKind = z.infer<typeof IncidentKind>;
 export const ReportIncidentRequest = z.object({
   kind: IncidentKind,
   note: formText(500),
-  lang: z.string().optional(),
 });
 
 export const IncidentSchema = z.object({
