@@ -36,7 +36,7 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
   const link = await resolveLink(p, token);
   const { offer, visit } = link;
   if (offer.status === 'ACCEPTED' && visit.assignment?.caregiverId === offer.caregiverId) {
-    const job = await openJob(p, link, deviceOf(event));
+    const job = await openJob(p, link, deviceOf(event), true);
     const centre = job.elder ? await getCenter(p, visit.centerId) : undefined;
     const page = jobPage({
       lang,

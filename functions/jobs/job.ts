@@ -56,14 +56,16 @@ export interface Job extends ResolvedLink {
 /**
  * An accepted job as its link shows it. A job assigned by hand has no bound
  * phone yet: the first phone that opens the link becomes it (the SMS went
- * to the caregiver's number on file).
+ * to the caregiver's number on file). Only a page view may mint the phone a
+ * new secret (its answer sets the cookie); an action binds only a secret the
+ * phone already holds, or the job would be bound to a secret nobody has.
  */
-export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: string | undefined): Promise<Job> {
+export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: string | undefined, mayMintSecret: boolean): Promise<Job> {
   const { offer, visit } = link;
   if (p.clock.now() > jobLinkExpiry(visit)) throw gone('LINK_EXPIRED', 'this visit’s day is over');
   let onBoundDevice = !!deviceSecret && offer.deviceHash === hashToken(deviceSecret);
   let newDeviceSecret: string | undefined;
-  if (!offer.deviceHash) {
+  if (!offer.deviceHash && (deviceSecret || mayMintSecret)) {
     const secret = deviceSecret ?? p.newToken();
     onBoundDevice = await bindDevice(p, offer, secret);
     if (onBoundDevice && !deviceSecret) newDeviceSecret = secret;
@@ -98,7 +100,7 @@ async function jobForAction(p: Platform, token: string | undefined, deviceSecret
   if (link.offer.status !== 'ACCEPTED' || link.visit.assignment?.caregiverId !== link.offer.caregiverId) {
     throw conflict('NOT_ASSIGNED', 'this visit is not assigned to you');
   }
-  const job = await openJob(p, link, deviceSecret);
+  const job = await openJob(p, link, deviceSecret, false);
   if (!job.onBoundDevice || !job.elder) throw forbidden('OTHER_DEVICE', 'open this link on the phone you accepted the job with');
   return { ...job, elder: job.elder };
 }

@@ -526,7 +526,16 @@ describe('assigning by hand', () => {
     }, 'the job SMS');
     expect(sms.text).toMatch(/^【一刻钟】派助浴/);
     const token = /\/j\/([A-Za-z0-9_-]+)/.exec(sms.text)![1];
-    expect(await (await fetch(`${http.url}/j/${token}`)).text()).toContain('上门服务任务');
+    // An action before any page view binds nothing (the job would be locked to a secret nobody holds)…
+    const blind = await fetch(`${http.url}/j/${token}/check-in`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{"doorCode":"ZZZZZZZZ"}' });
+    expect(blind.status).toBe(403);
+    // …the first phone to open the link becomes the job's phone, and sees the address.
+    const first = await fetch(`${http.url}/j/${token}`);
+    expect(first.headers.getSetCookie()[0]).toMatch(/^cd_device=/);
+    const firstPage = await first.text();
+    expect(firstPage).toContain('上门服务任务');
+    expect(firstPage).toContain('乌海市海南区巴音陶亥镇东部牧点2号');
+    expect(await (await fetch(`${http.url}/j/${token}`)).text()).not.toContain('乌海市海南区巴音陶亥镇东部牧点2号');
     expect((await http.post(`/visits/${id}/assign`, { caregiverId: qualified, reason: '再派一次' }, hub)).status).toBe(409);
   });
 });
