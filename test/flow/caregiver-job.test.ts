@@ -283,11 +283,14 @@ describe('incidents from the job', () => {
 
     const centres = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items;
     const told = [centres.find((c) => c.id === DEMO_ANCHOR.hubCenterId)!.dutyPhone!, ...elder.familyContacts.map((c) => c.phone), ...(elder.guardian ? [elder.guardian.phone] : [])];
-    const messages = await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
-      const alerts = items.filter((m) => m.text.includes('无人应答') || m.text.includes('紧急'));
-      return alerts.length >= 2 * new Set(told).size ? alerts : undefined;
+    // Every phone told of both (other opted-in contacts may be told too), then nothing more arrives.
+    const alertsOf = async () => ((await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> }).items.filter((m) => m.text.includes('无人应答') || m.text.includes('紧急'));
+    await waitFor(async () => {
+      const alerts = await alertsOf();
+      return told.every((phone) => alerts.filter((m) => m.to === phone).length >= 2) ? true : undefined;
     }, 'the alerts');
+    await quiesce(local);
+    const messages = await alertsOf();
     for (const phone of new Set(told)) {
       expect(messages.filter((m) => m.to === phone && m.text.includes('无人应答'))).toHaveLength(1);
       expect(messages.filter((m) => m.to === phone && m.text.startsWith('【一刻钟】紧急'))).toHaveLength(1);
