@@ -2,7 +2,7 @@ import '../shared/aws/platform.js';
 import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
-import { smsLinkToken, smsVisitParams } from '../../domain/sms.js';
+import { type SmsTemplateId, smsLinkToken, smsVisitParams } from '../../domain/sms.js';
 import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
@@ -104,17 +104,30 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
 }
 
 /**
- * Tells the assigned caregiver that a visit is off. The marker on the visit,
- * set before the send, makes a redelivery a no-op; a crash between the two
- * loses that one SMS rather than sending it twice.
+ * One notice about a visit, without a link, to each of `phones` once: the
+ * marker `once` is set before sending, so a redelivery of the event is a
+ * no-op, and a crash between the two loses that SMS rather than sending it
+ * twice. Nobody to tell sets no marker.
  */
+async function noticeOnce(
+  p: Platform,
+  visit: Visit,
+  once: { key: { PK: string; SK: string }; attribute: string },
+  template: Exclude<SmsTemplateId, 'offer' | 'assigned' | 'changed' | 'reminder'>,
+  phones: ReadonlyArray<string | undefined>,
+): Promise<void> {
+  const to = [...new Set(phones.filter((phone): phone is string => !!phone))];
+  if (to.length === 0 || !(await markOnce(p, once.key, once.attribute))) return;
+  const params = smsVisitParams(visit.serviceCode, visit.earliestStart);
+  for (const phone of to) await p.sms.send({ to: phone, visitId: visit.id, template, params });
+}
+
+/** Tells the assigned caregiver that a visit is off. */
 export async function sendCancellation(p: Platform, visitId: string): Promise<void> {
   const visit = await getVisit(p, visitId);
   if (!visit?.assignment) return;
-  const [caregiver, service] = [await getCaregiver(p, visit.assignment.caregiverId), findService(visit.serviceCode)];
-  if (!caregiver || !service) return;
-  if (!(await markOnce(p, keys.visit(visitId), 'cancelSmsSentAt'))) return;
-  await p.sms.send({ to: caregiver.phone, visitId, template: 'cancelled', params: smsVisitParams(service, visit.earliestStart) });
+  const caregiver = await getCaregiver(p, visit.assignment.caregiverId);
+  await noticeOnce(p, visit, { key: keys.visit(visitId), attribute: 'cancelSmsSentAt' }, 'cancelled', [caregiver?.phone]);
 }
 
 /**
@@ -125,22 +138,19 @@ export async function sendCancellation(p: Platform, visitId: string): Promise<vo
 export async function tellOffersTaken(p: Platform, visitId: string, winner: string): Promise<void> {
   const record = await readVisit(p, visitId);
   if (!record) return;
-  const params = smsVisitParams(record.visit.serviceCode, record.visit.earliestStart);
   for (const offer of record.offers) {
     if (offer.caregiverId === winner || !offer.smsSentAt || (offer.status !== 'PENDING' && offer.status !== 'REVOKED') || offer.noShow) continue;
     const caregiver = await getCaregiver(p, offer.caregiverId);
-    if (!caregiver || !(await markOnce(p, keys.offer(visitId, offer.caregiverId), 'takenSmsSentAt'))) continue;
-    await p.sms.send({ to: caregiver.phone, visitId, template: 'offerTaken', params });
+    await noticeOnce(p, record.visit, { key: keys.offer(visitId, offer.caregiverId), attribute: 'takenSmsSentAt' }, 'offerTaken', [caregiver?.phone]);
   }
 }
 
 /** The requesting centre hears of a no-show on its duty phone (dispatch is already asking others). Once per caregiver. */
 export async function tellNoShow(p: Platform, visitId: string, caregiverId: string): Promise<void> {
   const visit = await getVisit(p, visitId);
-  const centre = visit ? await getCenter(p, visit.centerId) : undefined;
-  if (!visit || !centre?.dutyPhone) return;
-  if (!(await markOnce(p, keys.offer(visitId, caregiverId), 'noShowToldAt'))) return;
-  await p.sms.send({ to: centre.dutyPhone, visitId, template: 'noShow', params: smsVisitParams(visit.serviceCode, visit.earliestStart) });
+  if (!visit) return;
+  const centre = await getCenter(p, visit.centerId);
+  await noticeOnce(p, visit, { key: keys.offer(visitId, caregiverId), attribute: 'noShowToldAt' }, 'noShow', [centre?.dutyPhone]);
 }
 
 /**
@@ -151,10 +161,8 @@ export async function tellIncident(p: Platform, visitId: string, kind: IncidentK
   const visit = await getVisit(p, visitId);
   if (!visit) return;
   const [centre, elder] = await Promise.all([getCenter(p, visit.centerId), getElder(p, visit.elderId)]);
-  const phones = [centre?.dutyPhone, elder?.guardian?.phone, ...(elder?.familyContacts ?? []).map((c) => c.phone)].filter((x): x is string => !!x);
-  if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), `${kind}ToldAt`))) return;
-  const params = smsVisitParams(visit.serviceCode, visit.earliestStart);
-  for (const to of new Set(phones)) await p.sms.send({ to, visitId, template: kind, params });
+  const phones = [centre?.dutyPhone, elder?.guardian?.phone, ...(elder?.familyContacts ?? []).map((c) => c.phone)];
+  await noticeOnce(p, visit, { key: keys.visit(visitId), attribute: `${kind}ToldAt` }, kind, phones);
 }
 
 /** Family contacts who opted in hear when the caregiver checks in and when the visit is done. Once per step. */
@@ -163,9 +171,7 @@ export async function tellFamily(p: Platform, visitId: string, step: 'checkedIn'
   const elder = visit ? await getElder(p, visit.elderId) : undefined;
   if (!visit || !elder) return;
   const phones = [...(elder.guardian ? [elder.guardian] : []), ...elder.familyContacts].filter((c) => c.visitUpdates).map((c) => c.phone);
-  if (phones.length === 0 || !(await markOnce(p, keys.visit(visitId), `${step}FamilyToldAt`))) return;
-  const params = smsVisitParams(visit.serviceCode, visit.earliestStart);
-  for (const to of new Set(phones)) await p.sms.send({ to, visitId, template: step, params });
+  await noticeOnce(p, visit, { key: keys.visit(visitId), attribute: `${step}FamilyToldAt` }, step, phones);
 }
 
 /** How many nearby companies' dispatchers hear of a visit nobody took: enough to find someone, not a broadcast. */
@@ -215,11 +221,9 @@ async function streetHub(p: Platform, _visit: Visit, elder: Elder): Promise<Help
  */
 export async function tellPeople(p: Platform, visitId: string, steps: readonly EscalationStep[]): Promise<void> {
   const visit = await getVisit(p, visitId);
-  const service = visit && findService(visit.serviceCode);
-  if (!visit || !service || (visit.status !== 'UNFILLED' && visit.status !== 'OFFERED')) return;
+  if (!visit || (visit.status !== 'UNFILLED' && visit.status !== 'OFFERED')) return;
   const elder = await getElder(p, visit.elderId);
   if (!elder) return;
-  const notice = { template: 'unfilled', params: smsVisitParams(service, visit.earliestStart) } as const;
   const startUtc = new Date(visit.earliestStart).toISOString();
   // Desk entries go once the visit's day is well past.
   const ttl = Math.floor(Date.parse(visit.latestStart) / 1000) + 7 * 24 * 3600;
@@ -229,8 +233,7 @@ export async function tellPeople(p: Platform, visitId: string, steps: readonly E
     for (const { desk } of helpers) {
       await p.db.send(new PutCommand({ TableName: p.config.tableName, Item: { ...keys.desk(desk, startUtc, visitId), entity: 'DeskEntry', visitId, step, ttl } }));
     }
-    if (helpers.length === 0 || !(await markOnce(p, keys.visit(visitId), RUNGS[step].marker))) continue;
-    for (const to of new Set(helpers.map((h) => h.phone))) await p.sms.send({ to, visitId, ...notice });
+    await noticeOnce(p, visit, { key: keys.visit(visitId), attribute: RUNGS[step].marker }, 'unfilled', helpers.map((h) => h.phone));
   }
 }
 
