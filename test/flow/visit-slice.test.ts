@@ -156,6 +156,11 @@ describe('the walking skeleton over HTTP', () => {
     const v = await visit(id);
     expect(v.status).toBe('ASSIGNED');
     expect(v.offers.filter((o) => o.status === 'ACCEPTED')).toHaveLength(1);
+    // The one who lost the race hears by SMS that the offer is closed; the winner does not.
+    const loser = messages[results.findIndex((r) => r.status === 409)]!.to;
+    const winner = messages[results.findIndex((r) => r.status === 200)]!.to;
+    await waitFor(async () => ((await smsFor(id)).some((m) => m.to === loser && m.text.includes('已由他人接单')) ? true : undefined), 'the taken notice');
+    expect((await smsFor(id)).filter((m) => m.to === winner && m.text.includes('已由他人接单'))).toEqual([]);
   });
 
   it('answers a repeated Idempotency-Key with the same visit, and refuses it for another body', async () => {
