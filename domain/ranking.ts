@@ -4,13 +4,15 @@ import type { TravelModel } from './geo.js';
 import { defaultTravelModel } from './geo.js';
 import type { Caregiver, Elder } from './registry.js';
 import { cityDate } from './time.js';
+import { CREDIT_POLICY } from './credit.js';
 
 /**
  * Weights of the explainable score. Travel weighs most (the 15-minute promise),
  * but a familiar face outweighs a few minutes more inside the circle; the
  * elder's own wishes come next; fairness spreads work.
- * Rating and credit weigh in once the evaluation archive exists; until then
- * every caregiver gets the same neutral value, so it changes no order.
+ * Rating is the caregiver's Bayesian-smoothed stars from the credit archive
+ * (domain/credit.ts); a caregiver nobody has rated yet sits at the prior, so
+ * newcomers are neither favoured nor held back.
  */
 export const RANKING_WEIGHTS = {
   travel: 0.3,
@@ -64,7 +66,7 @@ export function rankCandidates(input: {
       preferred: preferred.has(candidate.caregiverId) ? 1 : 0,
       // No wish is no reason to prefer anyone.
       language: wanted.length === 0 ? 0.5 : caregiver?.languages.some((l) => wanted.includes(l)) ? 1 : 0,
-      rating: 0.5,
+      rating: round(((caregiver?.credit?.smoothedStars ?? CREDIT_POLICY.priorMean) - 1) / 4),
       fairness: caregiver ? round(1 - today / caregiver.maxVisitsPerDay) : 0,
       partner: input.partners?.has(candidate.enterpriseId) ? 1 : 0,
     };

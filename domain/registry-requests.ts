@@ -23,6 +23,7 @@ import {
   Id,
   Language,
   PreferencesSchema,
+  TrainingRecordSchema,
   defaultAvailability,
 } from './registry.js';
 import { cityDate, toCityTime } from './time.js';
@@ -123,6 +124,7 @@ export const CreateCaregiverRequest = z.strictObject({
   availability: z.array(AvailabilitySlot).max(21).optional(),
   maxVisitsPerDay: z.number().int().min(1).max(12).optional(),
   serviceCardNumber: z.string().trim().min(1).max(40).optional(),
+  training: z.array(TrainingRecordSchema.strict()).max(50).optional(),
 });
 export type CreateCaregiverRequest = z.infer<typeof CreateCaregiverRequest>;
 
@@ -160,6 +162,7 @@ export function planCaregiver(
       languages: request.languages ?? ['mandarin'],
       serviceCardNumber: request.serviceCardNumber ?? `WH-${ctx.code}`,
       certificates: request.certificates,
+      ...(request.training ? { training: request.training } : {}),
       availability: request.availability ?? defaultAvailability,
       maxVisitsPerDay: request.maxVisitsPerDay ?? 6,
       location: home,

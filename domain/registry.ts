@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CertificateType, ServiceCode } from './catalog.js';
 import { maskResidentId } from './codes.js';
 import { LocationSchema } from './geo.js';
+import { CreditSummarySchema } from './credit.js';
 
 export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _');
 /** Public verification code printed on cards and stickers (QR). */
@@ -96,6 +97,15 @@ export const defaultAvailability: AvailabilitySlot[] = [1, 2, 3, 4, 5, 6].map((d
 
 export const CaregiverStatus = z.enum(['active', 'inactive', 'suspended']);
 
+/** A completed course (continuing training counts in the credit score). */
+export const TrainingRecordSchema = z.object({
+  course: z.string().trim().min(2).max(100),
+  hours: z.number().min(0.5).max(500),
+  completedOn: IsoDate,
+  provider: z.string().trim().max(100).optional(),
+});
+export type TrainingRecord = z.infer<typeof TrainingRecordSchema>;
+
 export const CaregiverSchema = z.object({
   id: Id,
   code: PublicCode,
@@ -116,6 +126,9 @@ export const CaregiverSchema = z.object({
   createdAt: At,
   /** Reliability: visits accepted and then not checked in to in time (counted by dispatch). */
   noShows: z.number().int().min(0).optional(),
+  training: z.array(TrainingRecordSchema).optional(),
+  /** Kept by the credit archive from events: what dispatch ranking and the verify page read. */
+  credit: CreditSummarySchema.optional(),
 });
 export type Caregiver = z.infer<typeof CaregiverSchema>;
 

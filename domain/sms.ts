@@ -42,8 +42,10 @@ export type SmsLinkToken = z.output<typeof SmsLinkToken>;
 const visitShape = { service: ServiceCode, day: SmsDay, time: SmsTime };
 const VisitParams = z.strictObject(visitShape);
 const LinkParams = z.strictObject({ ...visitShape, token: SmsLinkToken });
+/** A link about no one visit (the caregiver's own "my jobs" list): the token alone. */
+const TokenParams = z.strictObject({ token: SmsLinkToken });
 
-const variant = <T extends string, P extends typeof VisitParams | typeof LinkParams>(template: T, params: P) =>
+const variant = <T extends string, P extends typeof VisitParams | typeof LinkParams | typeof TokenParams>(template: T, params: P) =>
   z.object({ template: z.literal(template), params });
 
 /** Every SMS the platform sends: a registered template and its variables. */
@@ -60,6 +62,7 @@ export const SmsContent = z.discriminatedUnion('template', [
   variant('emergency', VisitParams),
   variant('checkedIn', VisitParams),
   variant('checkedOut', VisitParams),
+  variant('myJobs', TokenParams),
 ]);
 export type SmsContent = z.output<typeof SmsContent>;
 export type SmsTemplateId = SmsContent['template'];
@@ -96,6 +99,8 @@ export const SMS_TEMPLATES = {
   checkedOut: '{day}日{time}的{service}已完成，护理员已签退。',
   /** To the centre and the elder's family: the caregiver reports an emergency at the home. */
   emergency: '紧急：{day}日{time}的{service}上门时老人出现紧急情况，请立即联系服务中心。',
+  /** The caregiver asked for their jobs: the list (and the way back to each job on a new phone). */
+  myJobs: '您的服务单（24小时有效）：{base}/me/{token}',
 } as const satisfies Record<SmsTemplateId, string>;
 
 const PLACEHOLDER = /\{(service|day|time|token|base)\}/g;
@@ -121,9 +126,11 @@ export const smsLinkToken = (token: string): SmsLinkToken => SmsLinkToken.parse(
 /** Variable values as text, keyed by name; validates the content first (no unknown keys). */
 function paramValues(content: SmsContent): Record<SmsParamName, string> {
   const { params } = SmsContent.parse(content);
+  const token = 'token' in params ? params.token : '';
+  if (!('service' in params)) return { service: '', day: '', time: '', token };
   const service = findService(params.service);
   if (!service) throw new Error(`unknown service ${params.service}`);
-  return { service: service.nameZh, day: String(params.day), time: params.time, token: 'token' in params ? params.token : '' };
+  return { service: service.nameZh, day: String(params.day), time: params.time, token };
 }
 
 /** The variables as a provider wants them: strings in template order ({1}, {2}, …). */

@@ -5,6 +5,7 @@ import { Id, type Elder } from './registry.js';
 import { ScoreSchema } from './ranking.js';
 import { RecurrenceSchema } from './recurrence.js';
 import { IncidentSchema, VerificationSchema } from './verification.js';
+import { EvaluationSchema } from './evaluation.js';
 import { addMinutes, cityDate, toCityTime } from './time.js';
 
 export const VisitStatus = z.enum(['REQUESTED', 'OFFERED', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'UNFILLED', 'CANCELLED']);
@@ -140,6 +141,8 @@ export const ListVisitsQuery = z
 export const VisitView = VisitSummary.extend({
   offers: z.array(OfferSchema),
   history: z.array(HistoryEntrySchema),
+  /** Each party's rating once the visit is completed. */
+  evaluations: z.array(EvaluationSchema),
 });
 export type VisitView = z.infer<typeof VisitView>;
 

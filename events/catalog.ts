@@ -1,6 +1,9 @@
 import * as z from 'zod';
 import { ServiceCode } from '../domain/catalog.js';
 import { Id } from '../domain/registry.js';
+import { ComplaintCategory, ComplaintOutcome } from '../domain/complaint.js';
+import { CreditCause, CreditSubject, CreditTier } from '../domain/credit.js';
+import { EvaluationParty } from '../domain/evaluation.js';
 import { IncidentKind } from '../domain/verification.js';
 import { EscalationStep, Urgency } from '../domain/visit.js';
 
@@ -8,6 +11,7 @@ import { EscalationStep, Urgency } from '../domain/visit.js';
 export const EVENT_SOURCE = 'care-dispatch';
 
 const at = z.iso.datetime({ offset: true });
+const stars = z.number().int().min(1).max(5);
 const visitRef = { visitId: Id, centerId: Id };
 
 /**
@@ -30,7 +34,31 @@ export const eventData = {
   VisitNoShow: z.object({ ...visitRef, caregiverId: Id }),
   /** The caregiver reported from the job that nobody answered, or an emergency: the centre and the family are alerted. */
   VisitIncident: z.object({ ...visitRef, caregiverId: Id, kind: IncidentKind }),
-  EvaluationSubmitted: z.object({ ...visitRef, party: z.enum(['center', 'caregiver', 'enterprise']), stars: z.number().int().min(1).max(5) }),
+  /**
+   * A party rated a visit, or changed its rating (`revision` > 1, with the
+   * stars it replaces). Carries what the counters need, so the credit archive
+   * reads nothing to count it.
+   */
+  EvaluationSubmitted: z.object({
+    ...visitRef,
+    party: EvaluationParty,
+    caregiverId: Id,
+    enterpriseId: Id,
+    streetId: Id,
+    /** The city date of the visit's check-out: the day its ratings count for. */
+    serviceDate: z.iso.date(),
+    stars,
+    enterpriseStars: stars.optional(),
+    revision: z.number().int().min(1),
+    previousStars: stars.optional(),
+    previousEnterpriseStars: stars.optional(),
+  }),
+  /** A centre complained about a visit; it waits in the bureau's queue. */
+  ComplaintFiled: z.object({ ...visitRef, complaintId: Id, caregiverId: Id, enterpriseId: Id, category: ComplaintCategory }),
+  /** The bureau upheld or dismissed a complaint; only an upheld one counts against credit. */
+  ComplaintDecided: z.object({ ...visitRef, complaintId: Id, caregiverId: Id, enterpriseId: Id, outcome: ComplaintOutcome }),
+  /** A caregiver's or company's credit score moved, and why. */
+  CreditChanged: z.object({ subject: CreditSubject, id: Id, score: z.number(), tier: CreditTier, delta: z.number(), cause: CreditCause, visitId: Id.optional() }),
   CertificateExpiring: z.object({ caregiverId: Id, enterpriseId: Id, certificateType: z.string(), validUntil: z.iso.date() }),
   /** Internal: a wave's deadline, delivered by the scheduler. */
   OfferWaveDeadline: z.object({ visitId: Id, wave: z.number().int() }),
@@ -42,6 +70,8 @@ export const eventData = {
   NoShowDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: a weekly series' horizon has moved; its next visits are due to be made. */
   SeriesDue: z.object({ seriesId: Id }),
+  /** Internal: a caregiver asked for their "my jobs" link; notify sends it to the number on file. */
+  MyJobsRequested: z.object({ caregiverId: Id }),
 } as const;
 
 export type EventType = keyof typeof eventData;

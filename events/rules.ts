@@ -9,7 +9,7 @@ export interface EventRule {
   name: string;
   description: string;
   detailTypes: readonly EventType[];
-  target: 'dispatch' | 'notify';
+  target: 'dispatch' | 'notify' | 'ledger';
 }
 
 export const eventRules: readonly EventRule[] = [
@@ -21,9 +21,15 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'NotifyCaregivers',
-    description: 'SMS: offer and job links to caregivers, reminders before a visit, word of a taken offer or a cancelled visit, an unfilled visit to dispatchers and the hub centre, a no-show to the centre, an incident to the centre and the family, check-in and check-out to families who opted in',
-    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated', 'VisitNoShow', 'ReminderDue', 'VisitIncident', 'VisitCheckedIn', 'VisitCompleted'],
+    description: 'SMS: offer and job links to caregivers, reminders before a visit, word of a taken offer or a cancelled visit, an unfilled visit to dispatchers and the hub centre, a no-show to the centre, an incident to the centre and the family, check-in and check-out to families who opted in, the "my jobs" link a caregiver asked for',
+    detailTypes: ['OfferSent', 'VisitCancelled', 'VisitAssigned', 'VisitUnfilled', 'VisitEscalated', 'VisitNoShow', 'ReminderDue', 'VisitIncident', 'VisitCheckedIn', 'VisitCompleted', 'MyJobsRequested'],
     target: 'notify',
+  },
+  {
+    name: 'KeepCreditArchive',
+    description: 'Credit scores with their history, and the rating counters behind the positive-rating rate: ratings, completed visits, no-shows and upheld complaints',
+    detailTypes: ['EvaluationSubmitted', 'VisitCompleted', 'VisitNoShow', 'ComplaintDecided'],
+    target: 'ledger',
   },
 ];
 

@@ -15,8 +15,11 @@ export function openApiDocument(serverUrl?: string) {
       ...[...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
       ...(route.requiredHeaders ?? []).map((name) => ({ name, in: 'header', required: true, schema: { type: 'string' } })),
     ];
+    // A file: JSON Lines are described by their record schema, anything else as text.
+    const fileContent = (types: Route['produces'], schema?: z.ZodType) =>
+      Object.fromEntries([types ?? []].flat().map((type) => [type, { schema: schema && type === 'application/x-ndjson' ? schemaOf(schema) : { type: 'string' } }]));
     const success = route.produces
-      ? { description: 'OK', content: { [route.produces]: { schema: { type: 'string' } } } }
+      ? { description: 'OK', content: fileContent(route.produces, route.response) }
       : { description: 'OK', ...(route.response ? { content: { 'application/json': { schema: schemaOf(route.response) } } } : {}) };
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
@@ -25,10 +28,10 @@ export function openApiDocument(serverUrl?: string) {
       ...(route.access === 'public' ? { security: [] } : { 'x-roles': route.access }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.request
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.request) } } } }
+        ? { requestBody: { required: true, content: route.consumes ? fileContent(route.consumes, route.request) : { 'application/json': { schema: schemaOf(route.request) } } } }
         : {}),
       responses: {
-        [route.method === 'POST' && route.request ? '201' : '200']: success,
+        [route.method === 'POST' && route.request && !route.consumes ? '201' : '200']: success,
         '4XX': { description: 'Refused: the error names the problem and the field', content: { 'application/json': { schema: schemaOf(ErrorSchema) } } },
       },
     };

@@ -23,6 +23,11 @@ import {
 import { CaregiverView, ImportResult, VerifyView } from './views.js';
 import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, CreatedVisit, DeclineOfferRequest, ReopenVisitRequest, RescheduleVisitRequest, DeskVisit, VisitSummary, VisitView } from '../domain/visit.js';
 import type { HttpGroupName } from './groups.js';
+import { MyJobsList, MyJobsRequest, MyJobsRequested } from '../domain/my-jobs.js';
+import { EvaluationRequest, EvaluationSchema } from '../domain/evaluation.js';
+import { ComplaintSchema, DecideComplaintRequest, FileComplaintRequest } from '../domain/complaint.js';
+import { CreditView, RankedEnterprise, RatingStats } from '../domain/credit.js';
+import { ExchangeCaregiver, ExchangeEnterprise, NationalCreditRecord } from '../domain/exchange.js';
 import { CheckInRequest, CheckOutRequest, IncidentSchema, PresenceRecordSchema, ReportIncidentRequest, VerificationSchema } from '../domain/verification.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -39,9 +44,13 @@ export interface Route {
   response?: z.ZodType;
   /** Request headers the route requires, for the API description. */
   requiredHeaders?: readonly string[];
-  /** Content type of a successful response when it is not JSON. */
-  produces?: 'text/html' | 'image/svg+xml';
+  /** Content type(s) of a successful response when it is not JSON; with `response`, JSON Lines are records of that schema. */
+  produces?: FileType | readonly FileType[];
+  /** Body types of a file upload; `request` then documents one record (a line or a row), and success is 200. */
+  consumes?: readonly FileType[];
 }
+
+export type FileType = 'text/html' | 'image/svg+xml' | 'application/x-ndjson' | 'text/csv';
 
 const signedIn = ['center', 'enterprise', 'bureau', 'admin'] as const;
 
@@ -100,12 +109,38 @@ export const routes = [
   { method: 'POST', path: '/visits/{id}/assign', group: 'visits', access: ['center', 'enterprise'], summary: 'Assign an open or UNFILLED visit by hand (the street’s hub centre, or a company for its own caregiver)', request: AssignVisitRequest, response: VisitView },
   { method: 'POST', path: '/visits/{id}/reopen', group: 'visits', access: ['center'], summary: 'Dispatch an UNFILLED visit again in its window (the owning centre or the street’s hub centre)', request: ReopenVisitRequest, response: CreatedVisit },
   { method: 'POST', path: '/visits/{id}/cancel', group: 'visits', access: ['center'], summary: 'Cancel a visit of the calling centre, with a reason (until check-in)', request: CancelVisitRequest, response: VisitView },
+  { method: 'POST', path: '/visits/{id}/evaluations', group: 'visits', access: ['center', 'enterprise'], summary: 'Rate a completed visit within 7 days: the owning centre rates the caregiver for the household (and may rate the company apart); the employing company rates its caregiver', request: EvaluationRequest, response: EvaluationSchema },
+  { method: 'PUT', path: '/visits/{id}/evaluations/mine', group: 'visits', access: ['center', 'enterprise'], summary: 'Change your own evaluation within 24 hours of submitting it', request: EvaluationRequest, response: EvaluationSchema },
+  ...(['POST', 'PUT'] as const).map((method) => ({
+    method,
+    path: '/visits/{id}/follow-up',
+    group: 'visits' as const,
+    access: ['center'] as const,
+    summary: method === 'POST' ? 'Record the household’s own rating from a follow-up call (回访), kept apart from the centre’s' : 'Change the follow-up call’s record within 24 hours',
+    request: EvaluationRequest,
+    response: EvaluationSchema,
+  })),
+  { method: 'GET', path: '/caregivers/{id}/credit', group: 'credit', access: ['enterprise', 'bureau', 'admin'], summary: 'A caregiver’s credit score, tier, positive-rating rate and the history of every change with its cause', response: CreditView },
+  { method: 'GET', path: '/enterprises/{id}/credit', group: 'credit', access: ['enterprise', 'bureau', 'admin'], summary: 'A company’s credit score, tier, positive-rating rate and the history of every change with its cause', response: CreditView },
+  { method: 'POST', path: '/visits/{id}/complaints', group: 'credit', access: ['center'], summary: 'Complain about a visit’s caregiver (the owning centre; one per category); it goes to the bureau’s review queue', request: FileComplaintRequest, response: ComplaintSchema },
+  { method: 'GET', path: '/complaints', group: 'credit', access: ['bureau', 'admin'], summary: 'The bureau’s review queue (?status=pending|upheld|dismissed, ?cursor=, ?limit=)', response: list(ComplaintSchema) },
+  { method: 'GET', path: '/complaints/{id}', group: 'credit', access: ['center', 'bureau', 'admin'], summary: 'A complaint (the bureau, or the centre that filed it)', response: ComplaintSchema },
+  { method: 'POST', path: '/complaints/{id}/decision', group: 'credit', access: ['bureau', 'admin'], summary: 'Uphold or dismiss a complaint with a reason; only an upheld one counts against credit', request: DecideComplaintRequest, response: ComplaintSchema },
+  { method: 'GET', path: '/bureau/stats', group: 'credit', access: ['bureau', 'admin'], summary: 'Positive-rating rate (好评率) and average stars over city dates (?from=, ?to=, default the last 30 days; ?streetId= or ?enterpriseId= or ?caregiverId=, default the whole city)', response: RatingStats },
+  { method: 'GET', path: '/bureau/rankings/enterprises', group: 'credit', access: ['bureau', 'admin'], summary: 'Companies by credit score, with recommended outstanding units (推荐先进承办单位) and flagged ones, and the reasons (?limit=, ?flagged=true for only those below the threshold, lowest first)', response: list(RankedEnterprise) },
+  { method: 'GET', path: '/exchange/export', group: 'credit', access: ['bureau', 'admin'], summary: 'Export companies or caregivers with their credit for the national credit system (?kind=enterprises|caregivers, ?format=jsonl|csv, ?limit= records per page, ?cursor= from the x-next-cursor header); a file download, no phone, ID number or full name', response: z.union([ExchangeEnterprise, ExchangeCaregiver]), produces: ['application/x-ndjson', 'text/csv'] },
+  { method: 'POST', path: '/exchange/import', group: 'credit', access: ['bureau', 'admin'], summary: 'Import the national credit system’s records (JSON Lines or CSV), matched by licence number and credit code, or public code and service card number; shown beside our score, never changing it. Our own export files import as matched, with no national grade', request: z.union([NationalCreditRecord, ExchangeEnterprise, ExchangeCaregiver]), consumes: ['application/x-ndjson', 'text/csv'], response: ImportResult },
   { method: 'GET', path: '/j/{token}', group: 'jobs', access: 'public', summary: "Caregiver's offer or job page (SMS link)", produces: 'text/html' },
   { method: 'POST', path: '/j/{token}/accept', group: 'jobs', access: 'public', summary: 'Accept the offer (form post, or JSON with Accept: application/json)', response: AcceptResult },
   { method: 'POST', path: '/j/{token}/check-in', group: 'jobs', access: 'public', summary: 'Check in on the bound phone: {lat, lon, accuracy} or {doorCode} (form post or JSON)', request: CheckInRequest, response: CheckInResult },
   { method: 'POST', path: '/j/{token}/check-out', group: 'jobs', access: 'public', summary: 'Check out on the bound phone with the care note, checklist and, when far off plan, a reason (form post or JSON)', request: CheckOutRequest, response: CheckOutResult },
   { method: 'POST', path: '/j/{token}/incident', group: 'jobs', access: 'public', summary: 'Report from the job that nobody answered the door (noAnswer) or an emergency: the centre and the family are alerted (form post or JSON)', request: ReportIncidentRequest, response: IncidentResult },
+  { method: 'POST', path: '/j/{token}/evaluate', group: 'jobs', access: 'public', summary: 'The caregiver rates the household after check-out, within 7 days (form post or JSON)', request: EvaluationRequest, response: EvaluationSchema },
   { method: 'POST', path: '/j/{token}/decline', group: 'jobs', access: 'public', summary: 'Decline the offer, optionally with a reason (form post or JSON)', request: DeclineOfferRequest, response: DeclineResult },
+  { method: 'GET', path: '/me', group: 'jobs', access: 'public', summary: 'A caregiver asks for their "my jobs" link by mobile number: the form (HTML, ?lang=en)', produces: 'text/html' },
+  { method: 'POST', path: '/me', group: 'jobs', access: 'public', summary: 'Send the "my jobs" link by SMS to the number on file, at most once per 10 minutes; the same answer (202, or 303 for a form) whether or not the number is known', request: MyJobsRequest, response: MyJobsRequested },
+  { method: 'GET', path: '/me/{token}', group: 'jobs', access: 'public', summary: 'The caregiver’s accepted and upcoming jobs, and those completed this week (HTML; JSON with Accept: application/json); no address or name', response: MyJobsList },
+  { method: 'POST', path: '/me/{token}/jobs/{visitId}/open', group: 'jobs', access: 'public', summary: 'Re-open a job from the list on this phone: binds the job to it and answers 303 to a fresh job link (form post)' },
 ] as const satisfies readonly Route[];
 
 export const routeKey = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CertificateType } from '../domain/catalog.js';
+import { CreditTier } from '../domain/credit.js';
 import { CaregiverSchema, EnterpriseStatus, PublicCode } from '../domain/registry.js';
 
 /**
@@ -35,7 +36,7 @@ export const VerifyView = z.object({
     .optional(),
   /** For a caregiver: the employer. */
   enterprise: z.object({ name: z.string(), code: PublicCode, status: EnterpriseStatus }).optional(),
-  /** Filled by the evaluation archive; until then empty. */
-  ratingSummary: z.object({ count: z.number().int(), positiveRate: z.number().nullable() }),
+  /** From the credit archive: household-side ratings, the positive share, and the credit tier (null before the first rating or visit). */
+  ratingSummary: z.object({ count: z.number().int(), positiveRate: z.number().nullable(), tier: CreditTier.nullable() }),
 });
 export type VerifyView = z.infer<typeof VerifyView>;

@@ -22,7 +22,7 @@ import {
 } from '../domain/registry.js';
 import { keys } from '../functions/shared/keys.js';
 import { registryItems } from '../functions/shared/registry-store.js';
-import { PUBLIC_CODE_ALPHABET, residentIdHash } from '../functions/shared/tokens.js';
+import { PUBLIC_CODE_ALPHABET, phoneHashInput, residentIdHash } from '../functions/shared/tokens.js';
 
 /**
  * The Wuhai demo city: every street and town of the three districts, their
@@ -908,6 +908,8 @@ export function demoCityItems(city: DemoCity, piiHashKey: string): Record<string
     items.push(registryItems.caregiver(caregiver));
     items.push(registryItems.publicCode(caregiver.code, 'caregiver', caregiver.id));
     items.push(registryItems.residentId('caregiver', residentIdHash(piiHashKey, residentId), caregiver.id));
+    // Phones are unique across the city (Registry.phone), so every caregiver can ask for their jobs by SMS.
+    items.push(registryItems.caregiverPhone(residentIdHash(piiHashKey, phoneHashInput(caregiver.phone)), caregiver.id));
   }
   for (const { elder, residentId } of city.elders) {
     items.push(registryItems.elder(elder));

@@ -9,6 +9,8 @@ import { handler as relay } from '../functions/relay/handler.js';
 import { handler as visits } from '../functions/visits/handler.js';
 import { handler as verify } from '../functions/verify/handler.js';
 import { handler as imports } from '../functions/imports/handler.js';
+import { handler as credit } from '../functions/credit/handler.js';
+import { handler as ledger } from '../functions/ledger/handler.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each group's handler has its own event type
 type AnyHandler = (event: any, context: Context) => Promise<unknown>;
@@ -24,4 +26,6 @@ export const localHandlers: Record<GroupName, AnyHandler> = {
   relay,
   dispatch,
   notify,
+  credit,
+  ledger,
 };

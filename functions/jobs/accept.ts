@@ -14,7 +14,12 @@ import { bookingItem } from '../shared/schedule-store.js';
 import { type StoredOffer, getOffer, getVisit, historyPut, servedUpdate } from '../shared/visit-store.js';
 import type { Visit } from '../../domain/visit.js';
 
-const LinkSchema = z.object({ visitId: z.string(), caregiverId: z.string() });
+/**
+ * A job link's item. Other kinds of link share the key space (a "my jobs"
+ * link, kind `mine`), and none of them resolves as a job link: an item that
+ * is not a job link reads as no link at all.
+ */
+const LinkSchema = z.object({ kind: z.literal('job').optional(), visitId: z.string(), caregiverId: z.string() }).nullable().catch(null);
 
 export interface ResolvedLink {
   tokenHash: string;
@@ -33,7 +38,7 @@ export async function resolveLink(p: Platform, token: string | undefined): Promi
   if (!link) throw notFound('LINK_INVALID', 'this link is not valid');
   const [offer, visit] = await Promise.all([getOffer(p, link.visitId, link.caregiverId), getVisit(p, link.visitId)]);
   if (!offer || !visit) throw notFound('LINK_INVALID', 'this link is not valid');
-  if (offer.linkHash !== tokenHash && offer.reminderLinkHash !== tokenHash) throw gone('LINK_REPLACED', 'this link was replaced by a newer one');
+  if (offer.linkHash !== tokenHash && offer.reminderLinkHash !== tokenHash && offer.myJobsLinkHash !== tokenHash) throw gone('LINK_REPLACED', 'this link was replaced by a newer one');
   return { tokenHash, offer, visit };
 }
 

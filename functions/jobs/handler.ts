@@ -9,7 +9,11 @@ import type { Platform } from '../shared/platform.js';
 import { getCenter } from '../shared/registry-store.js';
 import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
 import { declineOffer } from './decline.js';
-import { checkIn, checkOut, deviceCookie, deviceOf, openJob, reportIncident } from './job.js';
+import { myJobsFormRoute, myJobsListRoute, openFromMyJobsRoute, requestMyJobsRoute } from './my-jobs.js';
+import { checkIn, checkOut, deviceCookie, deviceOf, evaluateHousehold, openJob, reportIncident } from './job.js';
+import { EvaluationRequest, EvaluationSchema } from '../../domain/evaluation.js';
+import { keys } from '../shared/keys.js';
+import { getItem } from '../shared/store.js';
 import { type Lang, LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
 const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
@@ -37,7 +41,10 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
   const { offer, visit } = link;
   if (offer.status === 'ACCEPTED' && visit.assignment?.caregiverId === offer.caregiverId) {
     const job = await openJob(p, link, deviceOf(event), true);
-    const centre = job.elder ? await getCenter(p, visit.centerId) : undefined;
+    const [centre, evaluation] = await Promise.all([
+      job.elder ? getCenter(p, visit.centerId) : undefined,
+      visit.status === 'COMPLETED' && job.onBoundDevice ? getItem(p, EvaluationSchema, keys.evaluation(visit.id, 'caregiver'), true) : undefined,
+    ]);
     const page = jobPage({
       lang,
       token,
@@ -47,6 +54,8 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
       checklist: checklistFor(visit.serviceCode),
       checkInOpensAt: toCityTime(new Date(Date.parse(visit.earliestStart) - p.config.verification.checkInLeadMin * 60_000)),
       ...(refusalCode ? { refusalCode } : {}),
+      onBoundDevice: job.onBoundDevice,
+      ...(evaluation ? { evaluation } : {}),
     });
     const result = html(status, page, PAGE_HEADERS);
     return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, job.newDeviceSecret, deviceCookieUntil(p))] } : result;
@@ -105,6 +114,14 @@ export const handler = httpHandler('jobs', {
     act(ctx, () => checkIn(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckInRequest, formOrJsonBody(ctx.event)))),
   'POST /j/{token}/incident': async (ctx) =>
     act(ctx, () => reportIncident(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(ReportIncidentRequest, formOrJsonBody(ctx.event)))),
+  'POST /j/{token}/evaluate': async (ctx) =>
+    act(ctx, () => evaluateHousehold(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(EvaluationRequest, formOrJsonBody(ctx.event)))),
   'POST /j/{token}/check-out': async (ctx) =>
     act(ctx, () => checkOut(ctx.platform, ctx.params.token, deviceOf(ctx.event), parseWith(CheckOutRequest, formOrJsonBody(ctx.event)))),
+
+  // "My jobs" (my-jobs.ts): ask for the link by mobile, the list, re-open a job on this phone.
+  'GET /me': async (ctx) => myJobsFormRoute(ctx, PAGE_HEADERS),
+  'POST /me': async (ctx) => requestMyJobsRoute(ctx, PAGE_HEADERS),
+  'GET /me/{token}': async (ctx) => myJobsListRoute(ctx, PAGE_HEADERS),
+  'POST /me/{token}/jobs/{visitId}/open': async (ctx) => openFromMyJobsRoute(ctx, PAGE_HEADERS),
 });

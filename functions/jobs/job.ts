@@ -15,6 +15,8 @@ import {
   presence,
 } from '../../domain/verification.js';
 import type { Visit } from '../../domain/visit.js';
+import { type EvaluationRequest, evaluationClosesAt } from '../../domain/evaluation.js';
+import { submitEvaluation } from '../shared/evaluations.js';
 import { makeEvent } from '../../events/catalog.js';
 import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
 import type { HttpEvent } from '../shared/http.js';
@@ -39,9 +41,10 @@ export const DEVICE_COOKIE = 'cd_device';
 export const deviceOf = (event: HttpEvent): string | undefined =>
   event.cookies?.map((c) => /^cd_device=([A-Za-z0-9_-]{22})$/.exec(c.trim())?.[1]).find(Boolean);
 
-export function deviceCookie(p: Platform, secret: string, until: Date): string {
+/** `path`: `/j/` for the job links; the "my jobs" pages keep a copy under `/me/`, so that one phone opening several jobs from them keeps one secret. */
+export function deviceCookie(p: Platform, secret: string, until: Date, path: '/j/' | '/me/' = '/j/'): string {
   const secure = p.config.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
-  return `${DEVICE_COOKIE}=${secret}; Path=/j/; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
+  return `${DEVICE_COOKIE}=${secret}; Path=${path}; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
 }
 
 export interface Job extends ResolvedLink {
@@ -62,7 +65,9 @@ export interface Job extends ResolvedLink {
  */
 export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: string | undefined, mayMintSecret: boolean): Promise<Job> {
   const { offer, visit } = link;
-  if (p.clock.now() > jobLinkExpiry(visit)) throw gone('LINK_EXPIRED', 'this visit’s day is over');
+  // A completed job stays open for its evaluation week; any other ends with the visit's day.
+  const until = visit.status === 'COMPLETED' ? (evaluationClosesAt(visit) ?? jobLinkExpiry(visit)) : jobLinkExpiry(visit);
+  if (p.clock.now() > until) throw gone('LINK_EXPIRED', 'this visit’s day is over');
   let onBoundDevice = !!deviceSecret && offer.deviceHash === hashToken(deviceSecret);
   let newDeviceSecret: string | undefined;
   if (!offer.deviceHash && (deviceSecret || mayMintSecret)) {
@@ -70,7 +75,8 @@ export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: str
     onBoundDevice = await bindDevice(p, offer, secret);
     if (onBoundDevice && !deviceSecret) newDeviceSecret = secret;
   }
-  const elder = onBoundDevice ? await getElder(p, visit.elderId) : undefined;
+  // Once the visit is done the caregiver no longer needs the address.
+  const elder = onBoundDevice && visit.status !== 'COMPLETED' ? await getElder(p, visit.elderId) : undefined;
   return { ...link, onBoundDevice, ...(elder ? { elder } : {}), ...(newDeviceSecret ? { newDeviceSecret } : {}) };
 }
 
@@ -95,14 +101,26 @@ async function bindDevice(p: Platform, offer: StoredOffer, secret: string): Prom
 }
 
 /** The job of this link, for an action: accepted, still this caregiver's, on the bound phone. */
-async function jobForAction(p: Platform, token: string | undefined, deviceSecret: string | undefined): Promise<Job & { elder: Elder }> {
+async function jobForAction(p: Platform, token: string | undefined, deviceSecret: string | undefined): Promise<Job> {
   const link = await resolveLink(p, token);
   if (link.offer.status !== 'ACCEPTED' || link.visit.assignment?.caregiverId !== link.offer.caregiverId) {
     throw conflict('NOT_ASSIGNED', 'this visit is not assigned to you');
   }
   const job = await openJob(p, link, deviceSecret, false);
-  if (!job.onBoundDevice || !job.elder) throw forbidden('OTHER_DEVICE', 'open this link on the phone you accepted the job with');
-  return { ...job, elder: job.elder };
+  if (!job.onBoundDevice) throw forbidden('OTHER_DEVICE', 'open this link on the phone you accepted the job with');
+  return job;
+}
+
+/** The elder's home, which presence is checked against; only an open job has it. */
+function homeOf(job: Job): Elder {
+  if (!job.elder) throw conflict('NOT_ASSIGNED', 'this visit is not open');
+  return job.elder;
+}
+
+/** The caregiver rates the household after check-out, on the bound phone, once. */
+export async function evaluateHousehold(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: EvaluationRequest) {
+  const { offer, visit } = await jobForAction(p, token, deviceSecret);
+  return submitEvaluation(p, { party: 'caregiver', id: offer.caregiverId }, visit.id, request);
 }
 
 /** The visit's state changes and its event, in one transaction conditional on the state as read. */
@@ -176,19 +194,22 @@ const describePresence = (r: { method: string; distanceM?: number | undefined; f
 
 /** ASSIGNED → IN_PROGRESS, with where and when; at most once. */
 export async function checkIn(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: CheckInRequest) {
-  const { offer, visit, elder } = await jobForAction(p, token, deviceSecret);
+  const job = await jobForAction(p, token, deviceSecret);
+  const { offer, visit } = job;
   const refusal = checkInRefusal(visit, p.clock.now(), p.config.verification);
   if (refusal) throw refusal;
-  const record = presence(request, elder, toCityTime(p.clock.now()), p.config.verification);
+  const record = presence(request, homeOf(job), toCityTime(p.clock.now()), p.config.verification);
   await commit(p, visit, offer.caregiverId, { from: 'ASSIGNED', to: 'IN_PROGRESS', verification: { checkIn: record }, note: `checked in ${describePresence(record)}` });
   return { visitId: visit.id, status: 'IN_PROGRESS' as const, checkIn: record };
 }
 
 /** IN_PROGRESS → COMPLETED, with the care note, the checklist and, when the time was far off plan, why; at most once. */
 export async function checkOut(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: CheckOutRequest) {
-  const { offer, visit, elder } = await jobForAction(p, token, deviceSecret);
+  const job = await jobForAction(p, token, deviceSecret);
+  const { offer, visit } = job;
   const refusal = checkOutRefusal(visit);
   if (refusal) throw refusal;
+  const elder = homeOf(job);
   const known = new Set(checklistFor(visit.serviceCode).map((item) => item.code));
   const unknown = request.checklist.find((code) => !known.has(code));
   if (unknown) throw badRequest('INVALID_FIELD', `checklist: "${unknown}" is not on the ${findService(visit.serviceCode)?.nameEn ?? visit.serviceCode} checklist`, 'checklist');

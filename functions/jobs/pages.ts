@@ -2,6 +2,7 @@ import { findService } from '../../domain/catalog.js';
 import { toGcj02 } from '../../domain/crs.js';
 import { type Elder, maskPhone } from '../../domain/registry.js';
 import type { Visit } from '../../domain/visit.js';
+import { EVALUATION_TAGS, type Evaluation } from '../../domain/evaluation.js';
 import type { StoredOffer } from '../shared/visit-store.js';
 import { escapeHtml } from '../shared/html.js';
 
@@ -46,6 +47,13 @@ const text = {
     incidentNote: '说明（可选）',
     call120: '紧急情况请先拨打 120，再在此报告。',
     reported: '已报告，服务中心和家属已收到通知：',
+    rateHousehold: '评价本次服务的家庭',
+    stars: '星级',
+    starLabels: ['1 很差', '2 较差', '3 一般', '4 满意', '5 非常满意'],
+    tags: '标签（可多选）',
+    comment: '留言（可选）',
+    submitRating: '提交评价',
+    rated: '您已评价此家庭：',
   },
   en: {
     title: 'Care Dispatch home visit',
@@ -85,6 +93,13 @@ const text = {
     incidentNote: 'Details (optional)',
     call120: 'In an emergency call 120 first, then report it here.',
     reported: 'Reported; the centre and the family have been alerted:',
+    rateHousehold: 'Rate the household',
+    stars: 'Stars',
+    starLabels: ['1 Very poor', '2 Poor', '3 Fair', '4 Good', '5 Very good'],
+    tags: 'Tags (any)',
+    comment: 'Comment (optional)',
+    submitRating: 'Send rating',
+    rated: 'You rated this household:',
   },
 } as const;
 
@@ -110,6 +125,9 @@ const refusalText: Record<string, { zh: string; en: string }> = {
   OTHER_DEVICE: { zh: '请在接单时使用的手机上操作。', en: 'Use the phone you accepted the job with.' },
   DOOR_CODE_WRONG: { zh: '门牌码不正确，请核对门上的门牌码。', en: 'That door code is wrong; check the card on the door.' },
   DEVIATION_REASON_REQUIRED: { zh: '服务时长与计划相差较大，请填写原因。', en: 'The visit time was far off plan; please give a reason.' },
+  VISIT_NOT_COMPLETED: { zh: '服务完成签退后才能评价。', en: 'You can rate once you have checked out.' },
+  ALREADY_EVALUATED: { zh: '您已评价过此次服务。', en: 'You have already rated this visit.' },
+  EVALUATION_CLOSED: { zh: '评价期（签退后7天）已过。', en: 'The week to rate this visit is over.' },
   INVALID_FIELD: { zh: '请检查填写的内容，或输入门牌码。', en: 'Please check what you entered, or enter the door code.' },
 };
 
@@ -117,12 +135,12 @@ const refusalText: Record<string, { zh: string; en: string }> = {
 const hhmm = (iso: string) => `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
 
 /** Mobile-first, no JavaScript, no external assets: loads fast on a cheap phone. */
-function layout(lang: Lang, title: string, body: string, switchHref: string): string {
+export function layout(lang: Lang, title: string, body: string, switchHref: string): string {
   return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)}</title><style>
 body{font:18px/1.5 system-ui,"Noto Sans CJK SC",sans-serif;margin:0;padding:16px;max-width:36em;color:#1b1b1b}
-h1{font-size:22px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}dt{color:#555}dd{margin:0}
+h1{font-size:22px}h2{font-size:20px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px}dt{color:#555}dd{margin:0}
 button{font-size:20px;width:100%;min-height:56px;border:0;border-radius:8px;background:#0a7d38;color:#fff;margin-top:16px}
 button.secondary{background:#fff;color:#1b1b1b;border:2px solid #999}select{font-size:18px;width:100%;min-height:48px;margin-top:24px}
 .note{padding:12px;border-radius:8px;background:#f1f5f1}.lang{float:right;font-size:16px}
@@ -173,6 +191,21 @@ function presenceFields(t: (typeof text)[Lang]): string {
 <p>${t.locating}</p><label>${t.doorCode}<input name="doorCode" autocomplete="off" autocapitalize="characters" maxlength="9" inputmode="text"></label>`;
 }
 
+/** After check-out: the caregiver rates the household once (stars, tags, a comment), or sees the rating given. */
+function ratingSection(lang: Lang, action: string, given: Pick<Evaluation, 'stars' | 'tags'> | undefined): string {
+  const t = text[lang];
+  const tagName = (code: string) => EVALUATION_TAGS.find((tag) => tag.code === code)?.[lang] ?? code;
+  if (given) {
+    return `<p class="note" role="status">${t.rated} ${'★'.repeat(given.stars)}${'☆'.repeat(5 - given.stars)} ${escapeHtml(given.tags.map(tagName).join('、'))}</p>`;
+  }
+  const stars = t.starLabels.map((label, i) => `<label class="check"><input type="radio" name="stars" value="${i + 1}" required>${label}</label>`).join('');
+  const tags = EVALUATION_TAGS.filter((tag) => tag.about === 'household')
+    .map((tag) => `<label class="check"><input type="checkbox" name="tags" value="${tag.code}">${escapeHtml(tag[lang])}</label>`)
+    .join('');
+  return `<form method="post" action="${action}"><h2>${t.rateHousehold}</h2><fieldset><legend>${t.stars}</legend>${stars}</fieldset>
+<fieldset><legend>${t.tags}</legend>${tags}</fieldset><label>${t.comment}<textarea name="comment" rows="2" maxlength="500"></textarea></label><button type="submit">${t.submitRating}</button></form>`;
+}
+
 export interface JobPageInput {
   lang: Lang;
   token: string;
@@ -183,6 +216,10 @@ export interface JobPageInput {
   checklist: ReadonlyArray<{ code: string; zh: string; en: string }>;
   checkInOpensAt: string;
   refusalCode?: string;
+  /** Whether this is the phone the job is bound to. */
+  onBoundDevice: boolean;
+  /** The caregiver's own rating of the household, once given. */
+  evaluation?: Pick<Evaluation, 'stars' | 'tags'>;
 }
 
 /** The accepted job: where to go and, on the bound phone only, the address; check in, then check out with the care note. */
@@ -193,7 +230,7 @@ export function jobPage(input: JobPageInput): string {
   const serviceName = service ? (lang === 'zh' ? service.nameZh : service.nameEn) : visit.serviceCode;
   const action = (name: string) => `/j/${escapeHtml(token)}/${name}?lang=${lang}`;
   let details = `<dl><dt>${t.service}</dt><dd>${escapeHtml(serviceName)}</dd><dt>${t.window}</dt><dd>${hhmm(visit.earliestStart)} – ${hhmm(visit.latestStart)}</dd>`;
-  if (elder) {
+  if (elder && visit.status !== 'COMPLETED') {
     const gcj = toGcj02(elder.location);
     details += `<dt>${t.address}</dt><dd>${escapeHtml(elder.address)}</dd>`;
     if (elder.phone) details += `<dt>${t.contact}</dt><dd>${escapeHtml(maskPhone(elder.phone))}</dd>`;
@@ -201,7 +238,7 @@ export function jobPage(input: JobPageInput): string {
     if (visit.notes) details += `<dt>${t.notes}</dt><dd>${escapeHtml(visit.notes)}</dd>`;
     details += `</dl><p><a href="https://uri.amap.com/marker?position=${gcj.lon},${gcj.lat}&amp;coordinate=gaode&amp;callnative=1" rel="noreferrer">${t.map}</a></p>`;
   } else {
-    details += `</dl><p class="note">${t.otherDevice}</p>`;
+    details += `</dl>${input.onBoundDevice ? '' : `<p class="note">${t.otherDevice}</p>`}`;
   }
   const refusal = input.refusalCode ? `<p class="note warn" role="alert">${escapeHtml(refusalText[input.refusalCode]?.[lang] ?? input.refusalCode)}</p>` : '';
   let body = '';
@@ -216,7 +253,7 @@ export function jobPage(input: JobPageInput): string {
 <fieldset><legend>${t.checklist}</legend>${items}</fieldset><label>${t.careNote}<textarea name="note" rows="3" maxlength="1000" required></textarea></label>
 <label>${t.deviation}<input name="deviationReason" maxlength="500"></label>${presenceFields(t)}<button type="submit">${t.checkOut}</button></form>`;
   } else if (visit.status === 'COMPLETED') {
-    body = `<p class="note" role="status">${t.completed}</p>`;
+    body = `<p class="note" role="status">${t.completed}</p>${input.onBoundDevice ? ratingSection(lang, action('evaluate'), input.evaluation) : ''}`;
   } else if (visit.status === 'CANCELLED') {
     body = `<p class="note warn" role="status">${refusalText.VISIT_CANCELLED![lang]}</p>`;
   }

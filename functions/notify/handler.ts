@@ -16,6 +16,7 @@ import { getOffer, getVisit, readVisit } from '../shared/visit-store.js';
 import type { Elder } from '../../domain/registry.js';
 import type { IncidentKind } from '../../domain/verification.js';
 import { EscalationStep, type Visit } from '../../domain/visit.js';
+import { sendMyJobsLink } from './my-jobs-link.js';
 
 /** Link items outlive the offer so that a late click gets "expired", not "unknown"; 7 days of evaluation follow a visit. */
 const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -62,6 +63,7 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
               Item: {
                 ...keys.link(tokenHash),
                 entity: 'Link',
+                kind: 'job',
                 visitId,
                 caregiverId,
                 issuedAt: now.toISOString(),
@@ -113,7 +115,7 @@ async function noticeOnce(
   p: Platform,
   visit: Visit,
   once: { key: { PK: string; SK: string }; attribute: string },
-  template: Exclude<SmsTemplateId, 'offer' | 'assigned' | 'changed' | 'reminder'>,
+  template: Exclude<SmsTemplateId, 'offer' | 'assigned' | 'changed' | 'reminder' | 'myJobs'>,
   phones: ReadonlyArray<string | undefined>,
 ): Promise<void> {
   const to = [...new Set(phones.filter((phone): phone is string => !!phone))];
@@ -263,6 +265,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       return tellIncident(platform(), parsed.data.visitId, parsed.data.kind);
     case 'VisitNoShow':
       return tellNoShow(platform(), parsed.data.visitId, parsed.data.caregiverId);
+    case 'MyJobsRequested':
+      return sendMyJobsLink(platform(), parsed.data.caregiverId, parsed.id);
     default:
       logger.warn('notify ignores event', { type: parsed.type });
   }

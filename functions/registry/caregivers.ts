@@ -10,7 +10,8 @@ import { geo, keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getEnterprise, registryItems } from '../shared/registry-store.js';
-import { parseItem, patchItem } from '../shared/store.js';
+import { parseItem } from '../shared/store.js';
+import { patchCaregiver, phonePut, phoneTaken } from './caregiver-phone.js';
 import { assertMayManage } from './enterprises.js';
 
 /**
@@ -43,6 +44,7 @@ export async function createCaregiver(
             },
           },
           { Put: { TableName: p.config.tableName, Item: registryItems.publicCode(caregiver.code, 'caregiver', caregiver.id), ConditionExpression: 'attribute_not_exists(PK)' } },
+          await phonePut(p, caregiver.phone, caregiver.id),
         ],
       }),
     );
@@ -50,6 +52,7 @@ export async function createCaregiver(
     if (isTransactionCancelled(error) && error.CancellationReasons?.[1]?.Code === 'ConditionalCheckFailed') {
       throw conflict('CAREGIVER_ALREADY_REGISTERED', 'a caregiver with this resident ID number is already registered', 'residentId');
     }
+    if (isTransactionCancelled(error) && error.CancellationReasons?.[3]?.Code === 'ConditionalCheckFailed') throw phoneTaken();
     if (cancelledOnlyByConflict(error)) throw conflict('CONCURRENT_CHANGE', 'the same person is being registered at this moment; try again', 'residentId');
     throw error;
   }
@@ -109,10 +112,11 @@ export async function updateCaregiver(p: Platform, principal: Principal, id: str
     if (newEmployer.status === 'revoked') throw conflict('ENTERPRISE_REVOKED', 'the company’s registration is revoked', 'enterpriseId');
   }
   const location = request.home ? assertInCity(fromInput(request.home), 'home') : undefined;
-  const changed = await patchItem(p, keys.caregiver(id), {
+  const changed = await patchCaregiver(p, caregiver, {
     name: request.name,
     phone: request.phone,
     certificates: request.certificates,
+    training: request.training,
     gender: request.gender,
     languages: request.languages,
     availability: request.availability,

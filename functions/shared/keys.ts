@@ -14,12 +14,23 @@ import { CITY_CODE } from '../../domain/principal.js';
  *   caregivers of a company                              Query GSI1 lists.caregiversOfEnterprise
  *   a company's audit history                            Query PK = ENTERPRISE#id, SK begins_with AUDIT#
  *   whose is a public code / credit code / resident ID   GetItem keys.{publicCode,creditCode,residentId}
+ *   which caregiver has this mobile (keyed hash)         GetItem keys.caregiverPhone(hmac(phone))
+ *   a caregiver's jobs from one date to another          Query PK = CAREGIVER#id, SK BETWEEN DAY#from AND DAY#to (then BatchGet the visits)
  *   caregivers near a location                           Query GEO, 9 cells (geo.cellsAround)
  *   their accepted visits on the visit's date            BatchGet keys.caregiverDay(id, date)
  *   who has served an elder before                       Query PK = ELDER#id, SK begins_with SERVED#
  *   a visit with its offers and history                  Query PK = VISIT#id
  *   a caregiver link                                     GetItem keys.link(sha256(token))
  *   visits a hub centre or company was asked to staff    Query PK = DESK#role#id (then BatchGet the visits)
+ *   a visit's evaluations                                with the visit's Query (SK EVALUATION#party)
+ *   a caregiver's or company's credit and its history    Query PK = CREDIT#subject#id
+ *   the national system's latest record of a subject     GetItem keys.nationalCredit (SK NATIONAL, same partition)
+ *   the city's companies / their caregivers, for the     Query GSI1 lists.enterprisesOfCity (all statuses), then
+ *     national credit exchange (bureau, paged)             lists.caregiversOfEnterprise per company
+ *   companies ranked by credit score                     Query GSI1 lists.creditRanking (descending)
+ *   complaints waiting for the bureau, by status         Query GSI1 lists.complaintsOfCity
+ *   rating counts per day of a scope (city, street,      Query PK = STATS#scope#id, SK BETWEEN DAY#from AND DAY#to
+ *     company, caregiver)
  */
 /** Whose dispatch desk: the street's hub centre, or a company (its dispatcher). */
 export interface DeskOwner {
@@ -46,11 +57,25 @@ export const keys = {
   served: (elderId: string, caregiverId: string) => ({ PK: `ELDER#${elderId}`, SK: `SERVED#${caregiverId}` }),
   /** A visit the escalation ladder put before a hub centre or a company's dispatcher. */
   desk: (owner: DeskOwner, startUtc: string, visitId: string) => ({ PK: `DESK#${owner.role}#${owner.id}`, SK: `VISIT#${startUtc}#${visitId}` }),
+  /** One evaluation per party per visit, in the visit's partition. */
+  evaluation: (visitId: string, party: string) => ({ PK: `VISIT#${visitId}`, SK: `EVALUATION#${party}` }),
+  complaint: (id: string) => ({ PK: `COMPLAINT#${id}`, SK: 'COMPLAINT' }),
+  credit: (subject: string, id: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: 'CREDIT' }),
+  /** The national credit system's latest record of a subject, beside our own score (docs/decisions/0014). */
+  nationalCredit: (subject: string, id: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: 'NATIONAL' }),
+  /** One entry per event applied: its key makes applying an event twice impossible. */
+  creditHistory: (subject: string, id: string, at: string, eventId: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: `HISTORY#${at}#${eventId}` }),
+  /** Household-side rating counts of one city day, per scope (`city`, `street`, `enterprise`, `caregiver`). */
+  ratingDay: (scope: string, id: string, date: string) => ({ PK: `STATS#${scope}#${id}`, SK: `DAY#${date}` }),
   enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
   /** Uniqueness and lookup: one item per public code, credit code and (keyed-hashed) resident ID. */
   publicCode: (code: string) => ({ PK: `CODE#${code}`, SK: 'CODE' }),
   creditCode: (creditCode: string) => ({ PK: `CREDITCODE#${creditCode}`, SK: 'CREDITCODE' }),
   residentId: (kind: 'caregiver' | 'elder', idHash: string) => ({ PK: `RESIDENTID#${kind}#${idHash}`, SK: 'RESIDENTID' }),
+  /** Uniqueness and lookup of a caregiver's mobile, under the same keyed hash as resident IDs (tokens.phoneHashInput). */
+  caregiverPhone: (phoneHash: string) => ({ PK: `PHONE#caregiver#${phoneHash}`, SK: 'PHONE' }),
+  /** The caregiver's last "my jobs" request: at most one SMS per interval (docs/decisions/0012). */
+  myJobsRequest: (caregiverId: string) => ({ PK: `CAREGIVER#${caregiverId}`, SK: 'MYJOBS' }),
 };
 
 /** GSI1: lists by owner. */
@@ -67,6 +92,12 @@ export const lists = {
   }),
   centersOfCity: (centerId: string) => ({ GSI1PK: `CITY#${CITY_CODE}#CENTERS`, GSI1SK: `CENTER#${centerId}` }),
   eldersOfCenter: (centerId: string, elderId: string) => ({ GSI1PK: `CENTER#${centerId}#ELDERS`, GSI1SK: `ELDER#${elderId}` }),
+  /** Highest score first when queried backwards: the score in tenths, zero-padded. */
+  creditRanking: (subject: string, score: number, id: string) => ({
+    GSI1PK: `CITY#${CITY_CODE}#CREDIT#${subject}`,
+    GSI1SK: `${String(Math.round(score * 10)).padStart(4, '0')}#${id}`,
+  }),
+  complaintsOfCity: (status: string, filedAt: string, id: string) => ({ GSI1PK: `CITY#${CITY_CODE}#COMPLAINTS#${status}`, GSI1SK: `${filedAt}#${id}` }),
   visitsOfCenter: (centerId: string, startUtc: string, visitId: string) => ({
     GSI1PK: `CENTER#${centerId}#VISITS`,
     GSI1SK: `${startUtc}#${visitId}`,

@@ -16,6 +16,7 @@ import { geo, keys, lists } from './keys.js';
 import type { Platform } from './platform.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from './pagination.js';
 import { batchGet, getItem, parseItem, queryAll } from './store.js';
+import { phoneHashInput } from './tokens.js';
 
 /** Items as stored: the domain object plus its keys. */
 export const registryItems = {
@@ -54,7 +55,11 @@ export const registryItems = {
     id,
     ...(centerId ? { centerId } : {}),
   }),
+  caregiverPhone: (phoneHash: string, caregiverId: string) => ({ ...keys.caregiverPhone(phoneHash), entity: 'CaregiverPhone', caregiverId }),
 };
+
+/** What a caregiver's mobile (11 digits, as stored) is looked up by: the platform's keyed hash, never the number. */
+export const caregiverPhoneHash = (p: Platform, phone: string) => p.residentIdHash(phoneHashInput(phone));
 
 export const getStreet = (p: Platform, id: string) => getItem(p, StreetSchema, keys.street(id));
 export const getCenter = (p: Platform, id: string) => getItem(p, CenterSchema, keys.center(id));

@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  TransactWriteCommand,
   type BatchGetCommandOutput,
   GetCommand,
   QueryCommand,
@@ -13,6 +14,7 @@ import type { AnyEvent } from '../../events/catalog.js';
 import { keys, withoutKeys } from './keys.js';
 import type { Platform } from './platform.js';
 import { setFields } from './update.js';
+import { isTransactionCancelled } from './errors.js';
 
 /** One item of a TransactWrite, in the document client's plain-JavaScript form. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -57,6 +59,21 @@ export async function queryAll(p: Platform, input: Omit<QueryCommandInput, 'Tabl
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/**
+ * Writes the items in one transaction: true when written, false when a
+ * condition no longer held (someone got there first), so the caller can say
+ * why in its own words.
+ */
+export async function writeTogether(p: Platform, items: TransactItem[]): Promise<boolean> {
+  try {
+    await p.db.send(new TransactWriteCommand({ TransactItems: items }));
+    return true;
+  } catch (error) {
+    if (isTransactionCancelled(error)) return false;
+    throw error;
+  }
 }
 
 /** Outbox items live a week; the relay has published them long before. */

@@ -19,3 +19,10 @@ export const newPublicCode = () => Array.from({ length: 10 }, () => PUBLIC_CODE_
 
 /** Keyed hash of a resident ID: finds duplicates without storing the number. */
 export const residentIdHash = (key: string, residentId: string) => createHmac('sha256', key).update(residentId).digest('hex');
+
+/**
+ * What is hashed, with the resident-ID key, to look a caregiver up by mobile:
+ * one secret and one grant serve both, and the prefix keeps a phone's hash
+ * from ever equalling an ID number's.
+ */
+export const phoneHashInput = (phone: string) => `phone:${phone}`;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type Evaluation, EvaluationSchema } from '../../domain/evaluation.js';
 import { type DeskVisit, EscalationStep, type HistoryEntry, HistoryEntrySchema, type ListVisitsQuery, type Offer, OfferSchema, type Visit, VisitSchema, type VisitView } from '../../domain/visit.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from './pagination.js';
 import { type DeskOwner, keys, lists } from './keys.js';
@@ -15,6 +16,8 @@ export const StoredOffer = OfferSchema.extend({
   /** When the reminder before the visit went out, and the hash of its link (a second valid link to the job). */
   reminderSentAt: z.string().optional(),
   reminderLinkHash: z.string().optional(),
+  /** The job's link minted from the caregiver's "my jobs" list (a third valid link; a newer one replaces it). */
+  myJobsLinkHash: z.string().optional(),
   acceptedAt: z.string().optional(),
   /** Hash of the device secret (a cookie) of the phone the job is bound to: only it sees the elder's address and acts on the job. */
   deviceHash: z.string().optional(),
@@ -41,6 +44,7 @@ export interface VisitRecord {
   visit: Visit;
   offers: StoredOffer[];
   history: HistoryEntry[];
+  evaluations: Evaluation[];
 }
 
 /** The whole visit (item, offers, history) in one strongly consistent Query. */
@@ -57,6 +61,7 @@ export async function readVisit(p: Platform, id: string): Promise<VisitRecord | 
     offers: items.filter((i) => String(i.SK).startsWith('OFFER#')).map((i) => parseItem(StoredOffer, i)),
     // Sort keys order history by time already.
     history: items.filter((i) => String(i.SK).startsWith('HISTORY#')).map((i) => parseItem(HistoryEntrySchema, i)),
+    evaluations: items.filter((i) => String(i.SK).startsWith('EVALUATION#')).map((i) => parseItem(EvaluationSchema, i)),
   };
 }
 
@@ -70,7 +75,7 @@ export function toView(record: VisitRecord, options: { withScores?: boolean } = 
     .map(({ score, ...offer }) => OfferSchema.parse(options.withScores && score ? { ...offer, score } : offer))
     .sort((a, b) => a.wave - b.wave || (a.rank ?? 0) - (b.rank ?? 0) || a.caregiverId.localeCompare(b.caregiverId));
   const { expiredWave: _bookkeeping, ...visit } = record.visit;
-  return { ...visit, offers, history: record.history };
+  return { ...visit, offers, history: record.history, evaluations: record.evaluations };
 }
 
 /**

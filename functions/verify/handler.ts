@@ -9,7 +9,8 @@ import { getCaregiver, getEnterprise } from '../shared/registry-store.js';
 import { getItem } from '../shared/store.js';
 import { VerifyView } from '../views.js';
 import { type Lang, notFoundPage, verifyPage } from './page.js';
-import { caregiverView, enterpriseView } from './view.js';
+import { caregiverView, enterpriseView, ratingSummary } from './view.js';
+import { readCredit } from '../shared/credit-store.js';
 
 const CodeItem = z.object({ kind: z.enum(['enterprise', 'caregiver']), id: Id });
 type CodeItem = z.infer<typeof CodeItem>;
@@ -43,8 +44,8 @@ async function resolveCode(platform: Platform, raw: string | undefined): Promise
 
 async function viewOf(platform: Platform, { item }: { item: CodeItem }, today: string): Promise<VerifyView | undefined> {
   if (item.kind === 'enterprise') {
-    const enterprise = await getEnterprise(platform, item.id);
-    return enterprise && enterpriseView(enterprise, today);
+    const [enterprise, credit] = await Promise.all([getEnterprise(platform, item.id), readCredit(platform, 'enterprise', item.id)]);
+    return enterprise && enterpriseView(enterprise, today, ratingSummary(credit && { ...credit.counts, tier: credit.tier }));
   }
   const caregiver = await getCaregiver(platform, item.id);
   if (!caregiver) return undefined;

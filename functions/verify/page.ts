@@ -27,6 +27,8 @@ const ui = {
     ratings: '服务评价',
     noRatings: '暂无评价',
     ratingCount: (count: number, rate: string) => `${count} 条评价，好评率 ${rate}`,
+    tier: '信用等级',
+    noTier: '暂无',
     checkedOn: '核验日期',
     cityTime: '（北京时间）',
     privacy: '本页不显示任何人的电话、身份证号、住址或全名。',
@@ -49,6 +51,8 @@ const ui = {
     ratings: 'Ratings',
     noRatings: 'No ratings yet',
     ratingCount: (count: number, rate: string) => `${count} ratings, ${rate} positive`,
+    tier: 'Credit tier',
+    noTier: 'Not yet graded',
     checkedOn: 'Checked on',
     cityTime: ' (China time)',
     privacy: "This page never shows anyone's phone, ID number, address or full name.",
@@ -247,7 +251,7 @@ export function verifyPage(view: VerifyView, lang: Lang, today: string): string 
   const body = `${statusBox(tone, verdict)}
 <h1>${escapeHtml(view.maskedName)}</h1>
 <p class="kind">${isEnterprise ? t.enterprise : t.caregiver} · ${t.code} <span class="code">${escapeHtml(view.code)}</span></p>
-<dl>${details}<dt>${t.ratings}</dt><dd>${escapeHtml(ratingText(view, lang))}</dd></dl>
+<dl>${details}<dt>${t.ratings}</dt><dd>${escapeHtml(ratingText(view, lang))}</dd><dt>${t.tier}</dt><dd>${escapeHtml(view.ratingSummary.tier ?? t.noTier)}</dd></dl>
 ${isEnterprise ? '' : certificateList(view, lang)}
 <p class="small">${t.checkedOn} ${escapeHtml(today)}${t.cityTime}<br>${t.privacy}</p>
 <p class="small"><a href="/verify/${escapeHtml(view.code)}/qr.svg">${t.qr}</a></p>`;

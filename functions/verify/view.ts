@@ -1,6 +1,7 @@
 import { certificateNames } from '../../domain/catalog.js';
 import { type Caregiver, type Certificate, type Enterprise, canReceiveWork, maskName } from '../../domain/registry.js';
 import type { VerifyView } from '../views.js';
+import { positiveRate } from '../../domain/credit.js';
 
 export type Validity = 'valid' | 'expired' | 'notYetValid';
 
@@ -47,10 +48,13 @@ export function caregiverStatus(caregiver: Caregiver, enterprise: Enterprise | u
   return 'valid';
 }
 
-const noRatings: VerifyView['ratingSummary'] = { count: 0, positiveRate: null };
+type RatingSummary = VerifyView['ratingSummary'];
+/** What the archive knows: counts and tier, or nothing yet. */
+export const ratingSummary = (credit: { ratings: number; positive: number; tier: RatingSummary['tier'] } | undefined): RatingSummary =>
+  credit ? { count: credit.ratings, positiveRate: positiveRate(credit), tier: credit.tier } : { count: 0, positiveRate: null, tier: null };
 
 /** A company's name, licence and status are public record. */
-export function enterpriseView(enterprise: Enterprise, today: string): VerifyView {
+export function enterpriseView(enterprise: Enterprise, today: string, rating: RatingSummary): VerifyView {
   return {
     kind: 'enterprise',
     code: enterprise.code,
@@ -62,7 +66,7 @@ export function enterpriseView(enterprise: Enterprise, today: string): VerifyVie
       // By its dates alone; whether the bureau let it stand is `status`.
       validity: validityOn({ validUntil: enterprise.licenceValidUntil }, today),
     },
-    ratingSummary: noRatings,
+    ratingSummary: rating,
   };
 }
 
@@ -88,6 +92,6 @@ export function caregiverView(caregiver: Caregiver, enterprise: Enterprise | und
     status: caregiverStatus(caregiver, enterprise, today),
     certificates: caregiver.certificates.map((c) => certificateView(c, today)),
     ...(enterprise ? { enterprise: { name: enterprise.name, code: enterprise.code, status: enterprise.status } } : {}),
-    ratingSummary: noRatings,
+    ratingSummary: ratingSummary(caregiver.credit),
   };
 }

@@ -3,12 +3,18 @@ import { badRequest, notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
 import { AssignVisitRequest, CancelVisitRequest, CreateVisitRequest, ListVisitsQuery, ReopenVisitRequest, RescheduleVisitRequest } from '../../domain/visit.js';
 import { PageQuery } from '../shared/pagination.js';
+import { EvaluationRequest } from '../../domain/evaluation.js';
+import type { Principal } from '../../domain/principal.js';
+import { type Rater, changeEvaluation, submitEvaluation } from '../shared/evaluations.js';
 import { httpHandler, json, jsonBody, parseWith } from '../shared/http.js';
 import { listDesk, listVisitsOfCenter, readVisit, toView } from '../shared/visit-store.js';
 import { assignVisit } from './assign-visit.js';
 import { cancelVisit } from './cancel-visit.js';
 import { createVisitOnce } from './create-visit.js';
 import { reopenVisit, rescheduleVisit } from './reschedule-visit.js';
+
+/** A centre rates for the household, a company as the employer. */
+const raterOf = (principal: Principal): Rater => ({ party: principal.role === 'enterprise' ? 'enterprise' : 'center', id: principal.orgId });
 
 export const handler = httpHandler('visits', {
   'POST /visits': async ({ event, principal, platform, lambdaContext }) => {
@@ -44,6 +50,27 @@ export const handler = httpHandler('visits', {
     const id = parseWith(Id, params.id, 'id');
     const { reason } = parseWith(CancelVisitRequest, jsonBody(event));
     return json(200, await cancelVisit(platform, principal!.orgId, id, reason));
+  },
+
+  'POST /visits/{id}/evaluations': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const request = parseWith(EvaluationRequest, jsonBody(event));
+    return json(201, await submitEvaluation(platform, raterOf(principal!), id, request));
+  },
+  'PUT /visits/{id}/evaluations/mine': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const request = parseWith(EvaluationRequest, jsonBody(event));
+    return json(200, await changeEvaluation(platform, raterOf(principal!), id, request));
+  },
+  'POST /visits/{id}/follow-up': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const request = parseWith(EvaluationRequest, jsonBody(event));
+    return json(201, await submitEvaluation(platform, { party: 'household', id: principal!.orgId }, id, request));
+  },
+  'PUT /visits/{id}/follow-up': async ({ event, params, principal, platform }) => {
+    const id = parseWith(Id, params.id, 'id');
+    const request = parseWith(EvaluationRequest, jsonBody(event));
+    return json(200, await changeEvaluation(platform, { party: 'household', id: principal!.orgId }, id, request));
   },
 
   'GET /visits': async ({ event, principal, platform }) => {

@@ -10,7 +10,7 @@ import { type Api, api, quiesce, startTestPlatform, tokenOf, waitFor, workday } 
 /**
  * The caregiver's pages in Debian's headless Chromium on a phone-sized
  * screen: accept, check in with the phone's position, check out with the
- * care note. Screenshots are kept in test-results/screenshots/.
+ * care note, rate the household. Screenshots are kept in test-results/screenshots/.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = 'test-results/screenshots';
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveChromium && !process.env.CI)('the caregiver on a phone', () => {
-  it('accepts from the SMS link, checks in where the elder lives, and checks out with a care note', { timeout: 120_000 }, async () => {
+  it('accepts from the SMS link, checks in where the elder lives, checks out with a care note and rates the household', { timeout: 120_000 }, async () => {
     const center = await http.token('center', DEMO_ANCHOR.hubCenterId);
     const day = workday(local.clock.now(), 2);
     const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
@@ -69,13 +69,13 @@ describe.skipIf(!haveChromium && !process.env.CI)('the caregiver on a phone', ()
     });
 
     await page.goto(link);
-    await expect.poll(() => page.getByRole('heading').textContent()).toBe('新的上门服务');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('新的上门服务');
     expect(await page.content()).not.toContain(elder.address);
     await page.screenshot({ path: `${SHOTS}/1-offer.png`, fullPage: true });
 
     await page.getByRole('button', { name: '接单' }).click();
     await page.waitForURL(/\/j\/[A-Za-z0-9_-]+\?lang=zh$/);
-    await expect.poll(() => page.getByRole('heading').textContent()).toBe('上门服务任务');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('上门服务任务');
     expect(await page.content()).toContain(elder.address);
     await page.screenshot({ path: `${SHOTS}/2-job.png`, fullPage: true });
 
@@ -97,15 +97,24 @@ describe.skipIf(!haveChromium && !process.env.CI)('the caregiver on a phone', ()
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('服务已完成');
     await page.screenshot({ path: `${SHOTS}/5-completed.png`, fullPage: true });
 
+    // Then the caregiver rates the household, once.
+    await page.getByRole('radio', { name: '4 满意' }).check();
+    await page.getByRole('checkbox', { name: '配合热情' }).check();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await expect.poll(() => page.getByRole('status').nth(1).textContent()).toContain('您已评价此家庭');
+    expect(await page.getByRole('button', { name: '提交评价' }).count()).toBe(0);
+    await page.screenshot({ path: `${SHOTS}/6-rated.png`, fullPage: true });
+
     // English on request.
     await page.getByRole('link', { name: 'English' }).click();
-    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Home-care job');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Home-care job');
 
     const visit = (await (await http.get(`/visits/${id}`, center)).json()) as VisitView;
     expect(visit.status).toBe('COMPLETED');
     expect(visit.verification?.checkIn).toMatchObject({ method: 'gps', flagged: false, at: `${day}T08:40:00+08:00` });
     expect(visit.verification!.checkIn!.distanceM).toBeLessThan(60);
     expect(visit.verification?.checkOut).toMatchObject({ method: 'gps', checklist: ['rooms', 'rubbish'], note: '打扫了客厅和厨房，老人精神好', deviationMin: 5 });
+    expect(visit.evaluations).toMatchObject([{ party: 'caregiver', about: 'household', stars: 4, tags: ['welcoming'] }]);
     expect(Math.max(...weights)).toBeLessThan(30_000);
     await context.close();
   });

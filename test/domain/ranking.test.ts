@@ -24,14 +24,25 @@ describe('rankCandidates', () => {
 
   it('explains itself: each offer carries its components and total', () => {
     const [first] = rank();
-    expect(first!.score.components).toEqual({ travel: 0.8, continuity: 0, preferred: 0, language: 0.5, rating: 0.5, fairness: 1, partner: 0 });
-    expect(first!.score.total).toBeCloseTo(0.3 * 0.8 + 0.1 * 0.5 + 0.1 * 0.5 + 0.1, 3);
+    expect(first!.score.components).toEqual({ travel: 0.8, continuity: 0, preferred: 0, language: 0.5, rating: 0.75, fairness: 1, partner: 0 });
+    expect(first!.score.total).toBeCloseTo(0.3 * 0.8 + 0.1 * 0.5 + 0.1 * 0.75 + 0.1, 3);
   });
 
   it('lifts the caregiver who served the elder before, the preferred one, and one who speaks the elder’s language', () => {
     expect(rank({ servedBefore: new Map([['far', 4]]) })[0]!.caregiverId).toBe('far');
     const preferring = anElder({ preferences: { preferredCaregivers: ['mongol'], blockedCaregivers: [], sameGenderBathing: false, languages: ['mongolian'] } });
     expect(rank({ elder: preferring })[0]!.caregiverId).toBe('mongol');
+  });
+
+  it('lifts a well-rated caregiver over an equal one, and holds back a poorly rated one; the unrated sit at the prior', () => {
+    const rated = (smoothedStars: number) => ({ score: 90, tier: 'A' as const, smoothedStars, ratings: 30, positive: 28 });
+    const withRatings = new Map(caregivers);
+    withRatings.set('twin', aCaregiver({ id: 'twin', credit: rated(4.8) }));
+    expect(rank({ caregivers: withRatings }).map((c) => c.caregiverId).slice(0, 2)).toEqual(['twin', 'near']);
+    withRatings.set('twin', aCaregiver({ id: 'twin', credit: rated(2.5) }));
+    const ranked = rank({ caregivers: withRatings });
+    expect(ranked.map((c) => c.caregiverId).slice(0, 2)).toEqual(['near', 'twin']);
+    expect(ranked.find((c) => c.caregiverId === 'twin')!.score.components.rating).toBe(0.375);
   });
 
   it('prefers the centre’s partner companies, all else equal', () => {

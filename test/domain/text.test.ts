@@ -16,12 +16,15 @@ import {
   smsTemplateParams,
   smsVisitParams,
 } from '../../domain/sms.js';
+import { MY_JOBS_LINK_HOURS } from '../../domain/my-jobs.js';
 import { cityDate, toCityTime } from '../../domain/time.js';
 
 /** A realistic production base URL at the longest length the templates allow. */
 const BASE = 'https://ykz.wuhai.gov.cn';
 const TOKEN = smsLinkToken('AbCdEfGhIjKlMnOpQrSt_-');
 const LINK_TEMPLATES = new Set<SmsTemplateId>(['offer', 'assigned', 'changed', 'reminder']);
+/** About no one visit: the token is their only variable. */
+const TOKEN_TEMPLATES = new Set<SmsTemplateId>(['myJobs']);
 const templates = Object.keys(SMS_TEMPLATES) as SmsTemplateId[];
 /** The pattern the flow tests and the benchmark use to find a link's token in an SMS. */
 const tokenOfText = (text: string) => /\/j\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
@@ -30,6 +33,7 @@ const personalCare = services.find((s) => s.code === 'personalCare')!;
 /** A message of any template, for a service at the latest two-digit day and time there is. */
 function content(template: SmsTemplateId, service: Service, start = '2026-12-31T23:59:00+08:00'): SmsContent {
   const when = smsVisitParams(service, start);
+  if (TOKEN_TEMPLATES.has(template)) return { template, params: { token: TOKEN } } as SmsContent;
   return (LINK_TEMPLATES.has(template) ? { template, params: { ...when, token: TOKEN } } : { template, params: when }) as SmsContent;
 }
 
@@ -44,6 +48,7 @@ describe('SMS templates', () => {
       const text = renderSms(content(template, service), BASE);
       expect(smsChars(text), text).toBeLessThanOrEqual(SMS_PART_CHARS);
       expect(text.startsWith(SMS_SIGNATURE)).toBe(true);
+      if (TOKEN_TEMPLATES.has(template)) continue;
       expect(text).toContain(service.nameZh);
       expect(text).toContain('31日23:59');
     }
@@ -51,7 +56,7 @@ describe('SMS templates', () => {
 
   it('the longest texts measured: offer and reminder use the whole part, the rest leave room', () => {
     const longest = Object.fromEntries(templates.map((t) => [t, Math.max(...services.map((s) => smsChars(renderSms(content(t, s), BASE))))]));
-    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35, noShow: 33, noAnswer: 44, emergency: 43, checkedIn: 29, checkedOut: 29 });
+    expect(longest).toEqual({ offer: 70, assigned: 69, changed: 69, reminder: 70, cancelled: 30, offerTaken: 31, unfilled: 35, noShow: 33, noAnswer: 44, emergency: 43, checkedIn: 29, checkedOut: 29, myJobs: 69 });
   });
 
   it('one character more of base URL breaks a part: the limit is exact', () => {
@@ -66,8 +71,22 @@ describe('SMS templates', () => {
     expect(tokenOfText(text)).toBe(TOKEN);
   });
 
-  it.each(templates.filter((t) => !LINK_TEMPLATES.has(t)))('%s: has no link', (template) => {
+  it.each(templates.filter((t) => !LINK_TEMPLATES.has(t) && !TOKEN_TEMPLATES.has(t)))('%s: has no link', (template) => {
     expect(renderSms(content(template, services[0]!), BASE)).not.toContain('/j/');
+    expect(renderSms(content(template, services[0]!), BASE)).not.toContain('/me/');
+  });
+
+  it('myJobs: carries only the token, as the link {base}/me/{token} at the end, and says how long it works', () => {
+    const text = renderSms({ template: 'myJobs', params: { token: TOKEN } }, BASE);
+    expect(text).toBe(`【一刻钟】您的服务单（${MY_JOBS_LINK_HOURS}小时有效）：${BASE}/me/${TOKEN}`);
+    expect(smsChars(text)).toBeLessThanOrEqual(SMS_PART_CHARS);
+    expect(smsTemplateParamNames('myJobs')).toEqual(['token']);
+    expect(providerTemplateBody('myJobs', BASE)).toBe(`您的服务单（${MY_JOBS_LINK_HOURS}小时有效）：${BASE}/me/{1}`);
+    expect(tokenOfText(text)).toBeUndefined(); // no job link: the flow tests' pattern does not take it for one
+    // @ts-expect-error no visit, so no service, day or time
+    expect(() => renderSms({ template: 'myJobs', params: { token: TOKEN, service: 'bathing' } }, BASE)).toThrow();
+    // @ts-expect-error and the token is no phone number
+    expect(() => renderSms({ template: 'myJobs', params: { token: '13812345678' } }, BASE)).toThrow();
   });
 
   it('keeps the texts the flow tests and people look for', () => {

@@ -3,6 +3,7 @@ import type { Elder } from '../../domain/registry.js';
 import type { VisitView } from '../../domain/visit.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
+import { acceptedJob, linkPage, postToLink } from '../support/jobs.js';
 import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /**
@@ -16,46 +17,8 @@ let center: string;
 let bureau: string;
 let elder: Elder;
 
-interface Job { id: string; token: string; cookie: string; day: string }
-
 const visit = async (id: string) => (await (await http.get(`/visits/${id}`, bureau)).json()) as VisitView;
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string } }).error;
-
-/** POST to the link as a phone would (form) or a script (JSON), with or without the bound phone's cookie. */
-function post(token: string, action: string, body: Record<string, string | string[]>, options: { cookie?: string; form?: boolean } = {}) {
-  const form = new URLSearchParams();
-  for (const [k, v] of Object.entries(body)) for (const one of [v].flat()) form.append(k, one);
-  return fetch(`${http.url}/j/${token}/${action}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : { 'content-type': 'application/json', accept: 'application/json' }),
-      ...(options.cookie ? { cookie: options.cookie } : {}),
-    },
-    body: options.form ? form.toString() : JSON.stringify(body),
-  });
-}
-const page = async (token: string, cookie?: string) => {
-  const res = await fetch(`${http.url}/j/${token}`, { headers: cookie ? { cookie } : {} });
-  return { status: res.status, text: await res.text(), cookies: res.headers.getSetCookie(), headers: res.headers };
-};
-
-/** A visit of the demo elder, offered and accepted; the accepting phone's cookie. */
-async function acceptedJob(n: number, service = 'cleaning'): Promise<Job> {
-  const day = workday(local.clock.now(), n);
-  const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
-  const { id } = (await created.json()) as { id: string };
-  const message = await waitFor(async () => {
-    const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
-    return items.find((m) => tokenOf(m.text));
-  }, 'the offer SMS');
-  const token = tokenOf(message.text)!;
-  const accepted = await post(token, 'accept', {});
-  expect(accepted.status).toBe(200);
-  const cookie = accepted.headers.getSetCookie()[0]!.split(';')[0]!;
-  expect(cookie).toMatch(/^cd_device=[A-Za-z0-9_-]{22}$/);
-  return { id, token, cookie, day };
-}
 
 async function setClock(iso: string) {
   await local.clock.set(new Date(iso));
@@ -75,8 +38,8 @@ afterAll(async () => {
 
 describe('the job page after accept', () => {
   it('shows the address, a masked phone and a map link on the accepting phone only', async () => {
-    const job = await acceptedJob(2);
-    const mine = await page(job.token, job.cookie);
+    const job = await acceptedJob(local, http, center, 2);
+    const mine = await linkPage(http, job.token, job.cookie);
     expect(mine.status).toBe(200);
     expect(mine.text).toContain(elder.address);
     expect(mine.text).toContain('uri.amap.com/marker');
@@ -90,7 +53,7 @@ describe('the job page after accept', () => {
 
     // The same SMS forwarded: the job, but no address, no phone, no name.
     for (const other of [undefined, 'cd_device=AAAAAAAAAAAAAAAAAAAAAA']) {
-      const forwarded = await page(job.token, other);
+      const forwarded = await linkPage(http, job.token, other);
       expect(forwarded.status).toBe(200);
       expect(forwarded.text).toContain('只在接单时使用的手机上显示');
       expect(forwarded.text).not.toContain(elder.address);
@@ -108,41 +71,41 @@ describe('the job page after accept', () => {
     }, 'the reminder');
     const fresh = tokenOf(reminder.text)!;
     expect(fresh).not.toBe(job.token);
-    expect((await page(fresh, job.cookie)).text).toContain(elder.address);
-    expect((await page(fresh)).text).not.toContain(elder.address);
-    expect((await page(job.token, job.cookie)).text).toContain(elder.address);
+    expect((await linkPage(http, fresh, job.cookie)).text).toContain(elder.address);
+    expect((await linkPage(http, fresh)).text).not.toContain(elder.address);
+    expect((await linkPage(http, job.token, job.cookie)).text).toContain(elder.address);
   });
 });
 
 describe('check-in and check-out', () => {
   it('records both ends of the visit once each, with where and when, and refuses everything else cleanly', async () => {
-    const job = await acceptedJob(3);
+    const job = await acceptedJob(local, http, center, 3);
     const far = { lat: String(elder.location.lat + 0.018), lon: String(elder.location.lon), accuracy: '20' }; // ≈ 2 km north
 
     // Too early, then from another phone: refused, nothing written.
     const before = await countItems(local);
-    expect(await errorOf(await post(job.token, 'check-in', far, { cookie: job.cookie }))).toMatchObject({ code: 'TOO_EARLY' });
+    expect(await errorOf(await postToLink(http, job.token, 'check-in', far, { cookie: job.cookie }))).toMatchObject({ code: 'TOO_EARLY' });
     await setClock(`${job.day}T08:30:00+08:00`);
-    const stranger = await post(job.token, 'check-in', far);
+    const stranger = await postToLink(http, job.token, 'check-in', far);
     expect(stranger.status).toBe(403);
     expect(await errorOf(stranger)).toMatchObject({ code: 'OTHER_DEVICE' });
-    const nothing = await post(job.token, 'check-in', { lat: '', lon: '' }, { cookie: job.cookie });
+    const nothing = await postToLink(http, job.token, 'check-in', { lat: '', lon: '' }, { cookie: job.cookie });
     expect(nothing.status).toBe(400);
     expect(await errorOf(nothing)).toMatchObject({ field: 'lat' });
     expect(await countItems(local)).toBe(before);
 
     // From 2 km away: accepted, flagged for review.
-    const checkedIn = await post(job.token, 'check-in', far, { cookie: job.cookie });
+    const checkedIn = await postToLink(http, job.token, 'check-in', far, { cookie: job.cookie });
     expect(checkedIn.status).toBe(200);
     expect(await checkedIn.json()).toMatchObject({ status: 'IN_PROGRESS', checkIn: { method: 'gps', flagged: true } });
-    const again = await post(job.token, 'check-in', far, { cookie: job.cookie });
+    const again = await postToLink(http, job.token, 'check-in', far, { cookie: job.cookie });
     expect(again.status).toBe(409);
     expect(await errorOf(again)).toMatchObject({ code: 'ALREADY_CHECKED_IN' });
     const inProgress = await visit(job.id);
     expect(inProgress.status).toBe('IN_PROGRESS');
     expect(inProgress.verification?.checkIn).toMatchObject({ at: `${job.day}T08:30:00+08:00`, method: 'gps', flagged: true });
     expect(inProgress.verification!.checkIn!.distanceM).toBeGreaterThan(1900);
-    expect((await page(job.token, job.cookie)).text).toContain('已签到，服务进行中');
+    expect((await linkPage(http, job.token, job.cookie)).text).toContain('已签到，服务进行中');
 
     // Check-out: the door card's code stands in for GPS.
     const card = await http.get(`/elders/${DEMO_ANCHOR.elderId}/door-card`, center);
@@ -163,24 +126,29 @@ describe('check-in and check-out', () => {
       [{ ...done, deviationReason: '老人要求多擦一遍窗户', doorCode: 'ZZZZZZZZ' }, 'doorCode'],
     ];
     for (const [body, field] of cases) {
-      const refused = await post(job.token, 'check-out', body, { cookie: job.cookie });
+      const refused = await postToLink(http, job.token, 'check-out', body, { cookie: job.cookie });
       expect(refused.status, field).toBe(400);
       expect((await errorOf(refused)).field).toBe(field);
     }
-    const checkedOut = await post(job.token, 'check-out', { ...done, deviationReason: '老人要求多擦一遍窗户' }, { cookie: job.cookie });
+    const checkedOut = await postToLink(http, job.token, 'check-out', { ...done, deviationReason: '老人要求多擦一遍窗户' }, { cookie: job.cookie });
     expect(checkedOut.status).toBe(200);
     expect(await checkedOut.json()).toMatchObject({ status: 'COMPLETED', checkOut: { method: 'doorCode', flagged: false, deviationMin: 30, checklist: ['rooms', 'rubbish', 'greeted'] } });
-    expect(await errorOf(await post(job.token, 'check-out', { ...done, deviationReason: '再来一次' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_CHECKED_OUT' });
+    expect(await errorOf(await postToLink(http, job.token, 'check-out', { ...done, deviationReason: '再来一次' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_CHECKED_OUT' });
 
     const completed = await visit(job.id);
     expect(completed.status).toBe('COMPLETED');
     expect(completed.verification?.checkOut).toMatchObject({ at: `${job.day}T11:00:00+08:00`, note: '打扫客厅、厨房，倒垃圾', deviationReason: '老人要求多擦一遍窗户' });
     expect(completed.history.map((h) => h.event)).toEqual(expect.arrayContaining(['VisitCheckedIn', 'VisitCompleted']));
-    expect((await page(job.token, job.cookie)).text).toContain('服务已完成');
+    expect((await linkPage(http, job.token, job.cookie)).text).toContain('服务已完成');
 
-    // After the visit's day the link is over.
+    // Once completed, the link stays for the week of evaluation, without the address; then it is over.
     await setClock(`${workday(new Date(`${job.day}T12:00:00+08:00`), 1)}T09:00:00+08:00`);
-    const expired = await page(job.token, job.cookie);
+    const ratingWeek = await linkPage(http, job.token, job.cookie);
+    expect(ratingWeek.status).toBe(200);
+    expect(ratingWeek.text).toContain('评价本次服务的家庭');
+    expect(ratingWeek.text).not.toContain(elder.address);
+    await setClock(`${job.day}T11:00:01+08:00`.replace(job.day, new Date(Date.parse(`${job.day}T12:00:00+08:00`) + 7 * 86_400_000).toISOString().slice(0, 10)));
+    const expired = await linkPage(http, job.token, job.cookie);
     expect(expired.status).toBe(410);
     expect(expired.text).not.toContain(elder.address);
   });
@@ -193,20 +161,20 @@ describe('check-in and check-out', () => {
       body: JSON.stringify({ familyContacts: [...elder.familyContacts, family] }),
     });
     expect(updated.status).toBe(200);
-    const job = await acceptedJob(6);
+    const job = await acceptedJob(local, http, center, 6);
     await setClock(`${job.day}T08:45:00+08:00`);
-    const refused = await post(job.token, 'check-in', { lat: '', lon: '', accuracy: '', doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie, form: true });
+    const refused = await postToLink(http, job.token, 'check-in', { lat: '', lon: '', accuracy: '', doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie, form: true });
     expect(refused.status).toBe(400);
     const refusedPage = await refused.text();
     expect(refusedPage).toContain('门牌码不正确');
     expect(refusedPage).toContain(elder.address);
     const near = { lat: String(elder.location.lat + 0.0005), lon: String(elder.location.lon), accuracy: '15', doorCode: '' };
-    const checkedIn = await post(job.token, 'check-in', near, { cookie: job.cookie, form: true });
+    const checkedIn = await postToLink(http, job.token, 'check-in', near, { cookie: job.cookie, form: true });
     expect(checkedIn.status).toBe(303);
     expect(checkedIn.headers.get('location')).toBe(`/j/${job.token}?lang=zh`);
     expect((await visit(job.id)).verification?.checkIn).toMatchObject({ method: 'gps', flagged: false });
     await setClock(`${job.day}T10:50:00+08:00`);
-    expect((await post(job.token, 'check-out', { ...near, note: '打扫完毕', checklist: ['rooms'] }, { cookie: job.cookie, form: true })).status).toBe(303);
+    expect((await postToLink(http, job.token, 'check-out', { ...near, note: '打扫完毕', checklist: ['rooms'] }, { cookie: job.cookie, form: true })).status).toBe(303);
     const toFamily = await waitFor(async () => {
       const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
       const mine = items.filter((m) => m.to === family.phone);
@@ -219,7 +187,7 @@ describe('check-in and check-out', () => {
 
 describe('a no-show', () => {
   it('revokes the job, counts it against the caregiver, and dispatches the visit again as urgent', async () => {
-    const job = await acceptedJob(8);
+    const job = await acceptedJob(local, http, center, 8);
     await quiesce(local); // the accept's event has set the no-show check before the clock moves
     const assigned = await visit(job.id);
     const caregiverId = assigned.assignment!.caregiverId;
@@ -255,31 +223,31 @@ describe('a no-show', () => {
     // Neither of the caregiver's links (the offer's, the reminder's) acts any more, and neither shows anything personal.
     const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ text: string }> };
     const newest = tokenOf(items.find((m) => m.text.includes('提醒'))!.text)!;
-    const late = await post(newest, 'check-in', { doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie });
+    const late = await postToLink(http, newest, 'check-in', { doorCode: 'ZZZZZZZZ' }, { cookie: job.cookie });
     expect(late.status).toBe(409);
     expect(await errorOf(late)).toMatchObject({ code: 'NOT_ASSIGNED' });
     for (const token of [newest, job.token]) {
-      expect((await page(token, job.cookie)).text).toContain('您未按时签到');
-      expect((await page(token, job.cookie)).text).not.toContain(elder.address);
+      expect((await linkPage(http, token, job.cookie)).text).toContain('您未按时签到');
+      expect((await linkPage(http, token, job.cookie)).text).not.toContain(elder.address);
     }
   });
 });
 
 describe('incidents from the job', () => {
   it('alerts the centre and the family at once when nobody answers or in an emergency, once each, and is no no-show', async () => {
-    const job = await acceptedJob(10);
+    const job = await acceptedJob(local, http, center, 10);
     await quiesce(local);
     await setClock(`${job.day}T09:05:00+08:00`);
-    const stranger = await post(job.token, 'incident', { kind: 'noAnswer' });
+    const stranger = await postToLink(http, job.token, 'incident', { kind: 'noAnswer' });
     expect(stranger.status).toBe(403);
-    const bad = await post(job.token, 'incident', { kind: 'bored' }, { cookie: job.cookie });
+    const bad = await postToLink(http, job.token, 'incident', { kind: 'bored' }, { cookie: job.cookie });
     expect(bad.status).toBe(400);
     expect((await errorOf(bad)).field).toBe('kind');
 
-    const reported = await post(job.token, 'incident', { kind: 'noAnswer', note: '敲门十分钟无人应答' }, { cookie: job.cookie });
+    const reported = await postToLink(http, job.token, 'incident', { kind: 'noAnswer', note: '敲门十分钟无人应答' }, { cookie: job.cookie });
     expect(reported.status).toBe(200);
-    expect(await errorOf(await post(job.token, 'incident', { kind: 'noAnswer' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_REPORTED' });
-    expect((await post(job.token, 'incident', { kind: 'emergency', note: '老人在门内呼救' }, { cookie: job.cookie })).status).toBe(200);
+    expect(await errorOf(await postToLink(http, job.token, 'incident', { kind: 'noAnswer' }, { cookie: job.cookie }))).toMatchObject({ code: 'ALREADY_REPORTED' });
+    expect((await postToLink(http, job.token, 'incident', { kind: 'emergency', note: '老人在门内呼救' }, { cookie: job.cookie })).status).toBe(200);
 
     const centres = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items;
     const told = [centres.find((c) => c.id === DEMO_ANCHOR.hubCenterId)!.dutyPhone!, ...elder.familyContacts.map((c) => c.phone), ...(elder.guardian ? [elder.guardian.phone] : [])];
@@ -306,6 +274,6 @@ describe('incidents from the job', () => {
       expect.objectContaining({ kind: 'noAnswer', note: '敲门十分钟无人应答', at: `${job.day}T09:05:00+08:00` }),
       expect.objectContaining({ kind: 'emergency' }),
     ]);
-    expect((await page(job.token, job.cookie)).text).toContain('已报告');
+    expect((await linkPage(http, job.token, job.cookie)).text).toContain('已报告');
   });
 });

@@ -40,7 +40,7 @@ async function remoteCorner() {
 
   const company = (await (await http.post('/enterprises', companyBody({ services: ['cleaning'], sites: [{ name: '牧区站', ...spot }], dispatcherPhone }), bureau)).json()) as { id: string };
   expect((await http.post(`/enterprises/${company.id}/licence`, { reason: '材料齐全' }, bureau)).status).toBe(200);
-  const created = await http.post('/caregivers', caregiverBody(company.id, { home: spot, phone: '13804739999' }), bureau);
+  const created = await http.post('/caregivers', caregiverBody(company.id, { home: spot, phone: `1380473999${spotIndex}` }), bureau);
   expect(created.status).toBe(201);
   const { id: caregiverId } = (await created.json()) as { id: string };
 

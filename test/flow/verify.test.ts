@@ -151,7 +151,7 @@ describe('verify a company by its code (一企一证一码)', () => {
       maskedName: companies.valid.name,
       status: 'valid',
       licence: { number: 'WH-JZ-2025-ent-ok', validUntil: '2027-12-31', validity: 'valid' },
-      ratingSummary: { count: 0, positiveRate: null },
+      ratingSummary: { count: 0, positiveRate: null, tier: null },
     });
   });
 
@@ -203,7 +203,7 @@ describe('verify a caregiver by the code on the service card (一人一卡一码
       maskedName: maskName('王秀兰'),
       status: 'valid',
       enterprise: { name: companies.valid.name, code: 'ENT0000001', status: 'licensed' },
-      ratingSummary: { count: 0, positiveRate: null },
+      ratingSummary: { count: 0, positiveRate: null, tier: null },
     });
     expect(v.licence).toBeUndefined();
     expect(v.certificates).toEqual([

@@ -10,7 +10,7 @@ import { distanceKm, travelMinutes } from '../../domain/geo.js';
 import { CaregiverSchema, CenterSchema, ElderSchema, EnterpriseAuditSchema, EnterpriseSchema } from '../../domain/registry.js';
 import { dynamoClients } from '../../functions/shared/dynamo.js';
 import { keys } from '../../functions/shared/keys.js';
-import { PUBLIC_CODE_ALPHABET, residentIdHash } from '../../functions/shared/tokens.js';
+import { PUBLIC_CODE_ALPHABET, phoneHashInput, residentIdHash } from '../../functions/shared/tokens.js';
 import { DEMO_ANCHOR, DIVISIONS_URL, REFERENCE_DATE, careLevelShare, demoCityItems, generateDemoCity, loadDivisions, seedDemoCity, seedName } from '../../local/demo-city.js';
 import { ensureTables, tableNames } from '../../local/tables.js';
 
@@ -321,7 +321,7 @@ describe('seeding the demo city into DynamoDB Local', () => {
     const items = await allItems();
     expect(items).toHaveLength(expected.length + 2); // and the two markers
     expect(logs.some((l) => /^seeding Wuhai demo city: [\d,]+\/[\d,]+ items$/.test(l))).toBe(true);
-    expect(logs.at(-1)).toMatch(/^seeded the Wuhai demo city \(scale 0\.05\): 20 streets, .* 66 companies \(10 licensed\), 60 caregivers, 150 elders; 8\d\d items in [\d.]+ s$/);
+    expect(logs.at(-1)).toMatch(/^seeded the Wuhai demo city \(scale 0\.05\): 20 streets, .* 66 companies \(10 licensed\), 60 caregivers, 150 elders; 9\d\d items in [\d.]+ s$/);
 
     const hub = await db.send(new GetCommand({ TableName: names.care, Key: keys.center('ctr-xinhua-hub') }));
     expect(hub.Item).toMatchObject({ entity: 'Center', kind: 'hub', streetId: 'st-xinhua', GSI1PK: 'CITY#150300#CENTERS' });
@@ -331,6 +331,10 @@ describe('seeding the demo city into DynamoDB Local', () => {
     expect(byHash.Item).toMatchObject({ entity: 'ResidentId', id: caregiver.id });
     const byCode = await db.send(new GetCommand({ TableName: names.care, Key: keys.publicCode(caregiver.code) }));
     expect(byCode.Item).toMatchObject({ kind: 'caregiver', id: caregiver.id });
+    // Every caregiver can be found by mobile ("my jobs"), under the keyed hash only.
+    const byPhone = await db.send(new GetCommand({ TableName: names.care, Key: keys.caregiverPhone(residentIdHash(piiHashKey, phoneHashInput(caregiver.phone))) }));
+    expect(byPhone.Item).toMatchObject({ entity: 'CaregiverPhone', caregiverId: caregiver.id });
+    expect(items.filter((i) => i.entity === 'CaregiverPhone')).toHaveLength(small.caregivers.length);
     const stored = items.find((i) => i.PK === keys.caregiver(caregiver.id).PK)!;
     expect(stored.GEOPK).toMatch(/^GEO#/);
     expect(JSON.stringify(items)).not.toContain(residentId); // only masked and hashed

@@ -26,7 +26,8 @@ export const companyBody = (over: Record<string, unknown> = {}) => ({
 export const caregiverBody = (enterpriseId: string, over: Record<string, unknown> = {}) => ({
   enterpriseId,
   name: '刘桂芳',
-  phone: '13804731234',
+  // One caregiver per mobile: each body gets a number of its own.
+  phone: `13804${String(++serial).padStart(6, '0')}`,
   residentId: residentId(),
   certificates: [{ type: 'elderCare', level: 3, number: `EC-${serial}`, validUntil: '2029-06-30' }],
   home: { lat: 39.674, lon: 106.813 },

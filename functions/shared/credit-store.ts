@@ -1,0 +1,95 @@
+import * as z from 'zod';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CREDIT_POLICY,
+  CreditComponentsSchema,
+  CreditCountsSchema,
+  CreditHistoryEntry,
+  type CreditSubject,
+  CreditTier,
+  type CreditView,
+  NO_COUNTS,
+  StandingSchema,
+  creditScore,
+  positiveRate,
+} from '../../domain/credit.js';
+import { StoredNationalCredit, nationalCreditView } from '../../domain/national-credit.js';
+import { keys } from './keys.js';
+import type { Platform } from './platform.js';
+import { getItem, parseItem, queryAll } from './store.js';
+
+/** A subject's credit as the archive keeps it: the counts and standing it was computed from, and a version for optimistic writes. */
+export const StoredCredit = z.object({
+  subject: z.enum(['caregiver', 'enterprise']),
+  id: z.string(),
+  counts: CreditCountsSchema,
+  standing: StandingSchema,
+  score: z.number(),
+  tier: CreditTier,
+  components: CreditComponentsSchema,
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type StoredCredit = z.infer<typeof StoredCredit>;
+
+export const readCredit = (p: Platform, subject: CreditSubject, id: string) => getItem(p, StoredCredit, keys.credit(subject, id), true);
+
+/** How many history entries a credit view shows, newest first. */
+const HISTORY_SHOWN = 100;
+
+/**
+ * The score with its reasons and history. A subject without any event yet
+ * shows the score it starts from: the prior rating and clean record, with
+ * its credentials as the registry has them now (`standing`).
+ */
+export async function creditView(p: Platform, subject: CreditSubject, id: string, standing: z.infer<typeof StandingSchema>): Promise<CreditView> {
+  const [stored, historyItems, national] = await Promise.all([
+    readCredit(p, subject, id),
+    p.db
+      .send(
+        new QueryCommand({
+          TableName: p.config.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
+          ExpressionAttributeValues: { ':pk': keys.credit(subject, id).PK, ':history': 'HISTORY#' },
+          ScanIndexForward: false,
+          Limit: HISTORY_SHOWN,
+        }),
+      )
+      .then((r) => r.Items ?? []),
+    // Shown beside the score, never folded into it (docs/decisions/0014).
+    getItem(p, StoredNationalCredit, keys.nationalCredit(subject, id)),
+  ]);
+  const counts = stored?.counts ?? NO_COUNTS;
+  const current = stored ?? { ...creditScore(subject, NO_COUNTS, standing) };
+  return {
+    subject,
+    id,
+    score: current.score,
+    tier: current.tier,
+    positiveRate: positiveRate(counts),
+    ratingCount: counts.ratings,
+    counts,
+    components: current.components,
+    flagged: subject === 'enterprise' && current.score < CREDIT_POLICY.flagBelow,
+    history: historyItems.map((item) => parseItem(CreditHistoryEntry, item)),
+    ...(national ? { national: nationalCreditView(national) } : {}),
+  };
+}
+
+export interface RatingTotals {
+  ratings: number;
+  positive: number;
+  starsSum: number;
+}
+
+/** Household-side ratings of a scope over city dates `from`…`to`: one small Query over its day counters, never a scan. */
+export async function ratingsOver(p: Platform, scope: 'city' | 'street' | 'enterprise' | 'caregiver', id: string, from: string, to: string): Promise<RatingTotals> {
+  const days = await queryAll(p, {
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.ratingDay(scope, id, '').PK, ':from': `DAY#${from}`, ':to': `DAY#${to}` },
+  });
+  return days.reduce<RatingTotals>(
+    (sum, day) => ({ ratings: sum.ratings + Number(day.ratings ?? 0), positive: sum.positive + Number(day.positive ?? 0), starsSum: sum.starsSum + Number(day.starsSum ?? 0) }),
+    { ratings: 0, positive: 0, starsSum: 0 },
+  );
+}

@@ -1,0 +1,61 @@
+import { expect } from 'vitest';
+import type { Elder } from '../../domain/registry.js';
+import { DEMO_ANCHOR } from '../../local/demo-city.js';
+import type { LocalPlatform } from '../../local/platform.js';
+import { type Api, tokenOf, waitFor, workday } from './platform.js';
+
+/** A caregiver's accepted job: the visit, its link and the accepting phone's cookie. */
+export interface Job {
+  id: string;
+  token: string;
+  cookie: string;
+  day: string;
+}
+
+/** POST to a caregiver link as a phone would (form) or a script (JSON), with or without the bound phone's cookie. */
+export function postToLink(http: Api, token: string, action: string, body: Record<string, string | string[]>, options: { cookie?: string; form?: boolean } = {}) {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(body)) for (const one of [v].flat()) form.append(k, one);
+  return fetch(`${http.url}/j/${token}/${action}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : { 'content-type': 'application/json', accept: 'application/json' }),
+      ...(options.cookie ? { cookie: options.cookie } : {}),
+    },
+    body: options.form ? form.toString() : JSON.stringify(body),
+  });
+}
+
+export async function linkPage(http: Api, token: string, cookie?: string) {
+  const res = await fetch(`${http.url}/j/${token}`, { headers: cookie ? { cookie } : {} });
+  return { status: res.status, text: await res.text(), cookies: res.headers.getSetCookie(), headers: res.headers };
+}
+
+/** A visit of the demo elder on the n-th working day from now, 09:00–10:00, offered and accepted. */
+export async function acceptedJob(local: LocalPlatform, http: Api, center: string, n: number, service = 'cleaning'): Promise<Job> {
+  const day = workday(local.clock.now(), n);
+  const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
+  const { id } = (await created.json()) as { id: string };
+  const message = await waitFor(async () => {
+    const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
+    return items.find((m) => tokenOf(m.text));
+  }, 'the offer SMS');
+  const token = tokenOf(message.text)!;
+  const accepted = await postToLink(http, token, 'accept', {});
+  expect(accepted.status).toBe(200);
+  const cookie = accepted.headers.getSetCookie()[0]!.split(';')[0]!;
+  return { id, token, cookie, day };
+}
+
+/** An accepted job, checked in at the home at 09:05 and out at 11:05 (a 120-minute cleaning): the platform's clock is left there. */
+export async function completedJob(local: LocalPlatform, http: Api, center: string, elder: Elder, n: number): Promise<Job> {
+  const job = await acceptedJob(local, http, center, n);
+  const here = { lat: String(elder.location.lat), lon: String(elder.location.lon), accuracy: '10' };
+  await local.clock.set(new Date(`${job.day}T09:05:00+08:00`));
+  expect((await postToLink(http, job.token, 'check-in', here, { cookie: job.cookie })).status).toBe(200);
+  await local.clock.set(new Date(`${job.day}T11:05:00+08:00`));
+  const out = await postToLink(http, job.token, 'check-out', { ...here, note: '打扫完毕', checklist: ['rooms'] }, { cookie: job.cookie });
+  expect(out.status).toBe(200);
+  return job;
+}
