@@ -225,14 +225,10 @@ export async function applyToCredit(p: Platform, event: AnyEvent): Promise<void>
   if (!changes) return;
   const today = cityDate(new Date(event.occurredAt));
   for (let attempt = 0; ; attempt++) {
-    const items: TransactItem[] = [];
-    for (const sc of changes.subjects) {
-      const [stored, record] = await Promise.all([
-        readCredit(p, sc.subject, sc.id),
-        sc.subject === 'caregiver' ? getCaregiver(p, sc.id) : getEnterprise(p, sc.id),
-      ]);
-      items.push(...subjectItems(p, event, sc, stored, standingOf(sc.subject, record, today)));
-    }
+    const read = await Promise.all(
+      changes.subjects.map((sc) => Promise.all([readCredit(p, sc.subject, sc.id), sc.subject === 'caregiver' ? getCaregiver(p, sc.id) : getEnterprise(p, sc.id)])),
+    );
+    const items: TransactItem[] = changes.subjects.flatMap((sc, i) => subjectItems(p, event, sc, read[i]![0], standingOf(sc.subject, read[i]![1], today)));
     if (changes.ratings) items.push(...ratingItems(p, changes.ratings));
     try {
       await p.db.send(new TransactWriteCommand({ TransactItems: items }));
