@@ -11,16 +11,6 @@ import type { Visit, VisitStatus } from './visit.js';
 export const ComplaintCategory = z.enum(['late', 'absent', 'quality', 'attitude', 'safety', 'charges', 'other']);
 export type ComplaintCategory = z.infer<typeof ComplaintCategory>;
 
-export const complaintCategoryNames: Record<ComplaintCategory, { zh: string; en: string }> = {
-  late: { zh: '迟到', en: 'Late' },
-  absent: { zh: '未上门', en: 'Did not come' },
-  quality: { zh: '服务质量', en: 'Quality of care' },
-  attitude: { zh: '服务态度', en: 'Attitude' },
-  safety: { zh: '安全问题', en: 'Safety' },
-  charges: { zh: '乱收费', en: 'Improper charges' },
-  other: { zh: '其他', en: 'Other' },
-};
-
 export const ComplaintStatus = z.enum(['pending', 'upheld', 'dismissed']);
 export const ComplaintOutcome = z.enum(['upheld', 'dismissed']);
 export type ComplaintOutcome = z.infer<typeof ComplaintOutcome>;
@@ -52,13 +42,13 @@ export type Complaint = z.infer<typeof ComplaintSchema>;
 /** Complaints may be filed for a month after the visit's window. */
 export const COMPLAINT_WINDOW_DAYS = 30;
 
-/** Visits that had a caregiver on them. */
-const SERVED: readonly VisitStatus[] = ['ASSIGNED', 'IN_PROGRESS', 'COMPLETED'];
+/** Visits that took place: the caregiver checked in. */
+const SERVED: readonly VisitStatus[] = ['IN_PROGRESS', 'COMPLETED'];
 
 /** Why a centre may not complain about this visit now. */
 export function complaintRefusal(visit: Pick<Visit, 'status' | 'assignment' | 'latestStart'>, now: Date): Refusal | undefined {
   if (!visit.assignment || !SERVED.includes(visit.status)) {
-    return conflict('NO_CAREGIVER', 'a complaint is about the caregiver who took the visit; this visit has none', 'status');
+    return conflict('NO_CAREGIVER', 'a complaint is about a visit that took place: the caregiver checked in', 'status');
   }
   if (now > addMinutes(new Date(visit.latestStart), COMPLAINT_WINDOW_DAYS * 24 * 60)) {
     return gone('COMPLAINT_WINDOW_CLOSED', `complaints can be filed for ${COMPLAINT_WINDOW_DAYS} days after a visit`);

@@ -77,21 +77,22 @@ export const CreditComponentsSchema = z.object({
   training: Component,
 });
 
-export const CreditScoreSchema = z.object({
-  score: z.number(),
-  tier: CreditTier,
-  components: CreditComponentsSchema,
-});
-export type CreditScore = z.infer<typeof CreditScoreSchema>;
+export interface CreditScore {
+  score: number;
+  tier: CreditTier;
+  components: z.infer<typeof CreditComponentsSchema>;
+}
 
-/** The registry's part of the score as of `today`: credentials, and a caregiver's training in the last year. */
-export function standingOf(subject: CreditSubject, record: Caregiver | Enterprise | undefined, today: string): Standing {
-  if (!record) return { credentialsValid: false, trainingHours: 0 };
-  if (subject === 'enterprise') {
-    const enterprise = record as Enterprise;
-    return { credentialsValid: enterprise.status === 'licensed' && enterprise.licenceValidUntil >= today, trainingHours: 0 };
+/** The registry's part of the score as of `today`: a company's licence; a caregiver's certificates and training in the last year. */
+export function standingOf(
+  input: { subject: 'caregiver'; record: Caregiver | undefined } | { subject: 'enterprise'; record: Enterprise | undefined },
+  today: string,
+): Standing {
+  if (!input.record) return { credentialsValid: false, trainingHours: 0 };
+  if (input.subject === 'enterprise') {
+    return { credentialsValid: input.record.status === 'licensed' && input.record.licenceValidUntil >= today, trainingHours: 0 };
   }
-  const caregiver = record as Caregiver;
+  const caregiver = input.record;
   const yearAgo = cityDate(addMinutes(new Date(`${today}T12:00:00+08:00`), -365 * 24 * 60));
   return {
     credentialsValid: caregiver.certificates.some((c) => (!c.validFrom || c.validFrom <= today) && c.validUntil >= today),
@@ -124,9 +125,31 @@ export function creditScore(subject: CreditSubject, counts: CreditCounts, standi
   return { score, tier: tierOf(score, policy), components };
 }
 
-/** What moved a score: one cause per kind of event, and the registry's part. */
+/**
+ * What moved a score: one cause per kind of event; `standing` when the score
+ * had moved since the last event without one (certificates, training or the
+ * licence changed, or the formula did).
+ */
 export const CreditCause = z.enum(['rating', 'ratingChanged', 'visitCompleted', 'noShow', 'complaintUpheld', 'standing']);
 export type CreditCause = z.infer<typeof CreditCause>;
+
+/** What a subject's archive keeps: the counts and standing the score was computed from, and a version that orders its history. */
+export const CreditRecordSchema = z.object({
+  subject: CreditSubject,
+  id: z.string(),
+  counts: CreditCountsSchema,
+  standing: StandingSchema,
+  score: z.number(),
+  tier: CreditTier,
+  components: CreditComponentsSchema,
+  version: z.number().int().min(1),
+  updatedAt: z.iso.datetime({ offset: true }),
+});
+export type CreditRecord = z.infer<typeof CreditRecordSchema>;
+
+/** The scopes the household-side rating counters are kept for. */
+export const RatingScope = z.enum(['city', 'street', 'enterprise', 'caregiver']);
+export type RatingScope = z.infer<typeof RatingScope>;
 
 /** How an event changes the counts. A changed rating takes its old stars out and puts the new in. */
 export function applyToCounts(
@@ -153,6 +176,35 @@ export function applyToCounts(
     case 'complaintUpheld':
       return { ...counts, upheldComplaints: counts.upheldComplaints + 1 };
   }
+}
+
+export type CountChange = Parameters<typeof applyToCounts>[1];
+
+/**
+ * One event applied to one subject's archive: the next record, and the
+ * history entries that explain the move, oldest first. When the score had
+ * already moved without an event (its standing or the formula changed), a
+ * `standing` entry records that first, so that every entry's score is the
+ * previous one plus its delta.
+ */
+export function ledgerStep(
+  input: { subject: CreditSubject; id: string; stored: CreditRecord | undefined; standing: Standing; change: CountChange; at: string; refs?: { visitId?: string; complaintId?: string } },
+  policy = CREDIT_POLICY,
+): { record: CreditRecord; entries: CreditHistoryEntry[] } {
+  const { subject, stored, standing, at } = input;
+  const counts = stored?.counts ?? NO_COUNTS;
+  const rescored = creditScore(subject, counts, standing, policy);
+  const entries: CreditHistoryEntry[] = [];
+  if (stored && rescored.score !== stored.score) {
+    entries.push({ at, delta: round1(rescored.score - stored.score), score: rescored.score, cause: 'standing' });
+  }
+  const next = applyToCounts(counts, input.change);
+  const after = creditScore(subject, next, standing, policy);
+  entries.push({ at, delta: round1(after.score - rescored.score), score: after.score, cause: input.change.cause, ...input.refs });
+  return {
+    record: { subject, id: input.id, counts: next, standing, score: after.score, tier: after.tier, components: after.components, version: (stored?.version ?? 0) + 1, updatedAt: at },
+    entries,
+  };
 }
 
 /** Share of positive ratings, or null with none to count. */
@@ -212,7 +264,7 @@ export const RatingStatsQuery = z
 export const RatingStats = z.object({
   from: z.iso.date(),
   to: z.iso.date(),
-  scope: z.object({ kind: z.enum(['city', 'street', 'enterprise', 'caregiver']), id: z.string() }),
+  scope: z.object({ kind: RatingScope, id: z.string() }),
   ratingCount: z.number().int(),
   positiveCount: z.number().int(),
   /** Share of household-side ratings of 4 or 5 stars (好评率); null with no ratings. */

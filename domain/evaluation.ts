@@ -39,7 +39,8 @@ export const POSITIVE_STARS = 4;
 export const EVALUATION_WINDOW_DAYS = 7;
 export const EDIT_WINDOW_HOURS = 24;
 
-export const Stars = z.coerce.number<string | number>().int('stars are whole numbers').min(1).max(5);
+/** 1–5; a form posts the digit as text, and nothing else is read as a number. */
+export const Stars = z.preprocess((v) => (typeof v === 'string' && /^\s*[1-5]\s*$/.test(v) ? Number(v) : v), z.number().int('stars are whole numbers').min(1).max(5));
 
 /** The fixed bilingual tags, each about the caregiver or about the household. */
 export const EVALUATION_TAGS = [

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CertificateType } from './catalog.js';
 import { checkCreditCode } from './codes.js';
-import { type CreditCounts, CreditCountsSchema, CreditHistoryEntry, CreditTier, positiveRate } from './credit.js';
+import { CreditCountsSchema, CreditHistoryEntry, type CreditRecord, CreditTier, positiveRate } from './credit.js';
 import { NationalFindings } from './national-credit.js';
 import { type Caregiver, CaregiverStatus, type Enterprise, EnterpriseStatus, PublicCode, maskName } from './registry.js';
 
@@ -52,8 +52,8 @@ export const ExchangeCredit = CreditCountsSchema.pick({ completed: true, noShows
 });
 export type ExchangeCredit = z.infer<typeof ExchangeCredit>;
 
-/** The archive's history entry without complaint ids, which can lead to people. */
-export const ExchangeHistoryEntry = CreditHistoryEntry.omit({ complaintId: true });
+/** The archive's history entry without references to visits and complaints (see exchangeHistory). */
+export const ExchangeHistoryEntry = CreditHistoryEntry.omit({ visitId: true, complaintId: true });
 
 export const ExchangeEnterprise = z.object({
   recordType: z.literal('enterprise'),
@@ -144,13 +144,8 @@ export function readImportRecord(value: unknown): { ok: true; value: ImportRecor
 
 // ------------------------------------------------------------------ building
 
-/** Our archive's figures for a subject (functions/shared/credit-store's StoredCredit has this shape). */
-export interface CreditSnapshot {
-  score: number;
-  tier: z.infer<typeof CreditTier>;
-  counts: CreditCounts;
-  updatedAt: string;
-}
+/** Our archive's figures for a subject. */
+export type CreditSnapshot = Pick<CreditRecord, 'score' | 'tier' | 'counts' | 'updatedAt'>;
 
 export function exchangeCredit(credit: CreditSnapshot | undefined): ExchangeCredit | null {
   if (!credit) return null;
@@ -167,9 +162,9 @@ export function exchangeCredit(credit: CreditSnapshot | undefined): ExchangeCred
   };
 }
 
-/** Complaint ids and notes stay home: they can name people. */
+/** Only what moved the score and when: visit and complaint ids stay home, as the national system has no use for references to elders' visits. */
 const exchangeHistory = (history: readonly CreditHistoryEntry[]) =>
-  history.slice(0, EXCHANGE_LIMITS.historyEntries).map((h) => ({ at: h.at, delta: h.delta, score: h.score, cause: h.cause, ...(h.visitId ? { visitId: h.visitId } : {}) }));
+  history.slice(0, EXCHANGE_LIMITS.historyEntries).map((h) => ({ at: h.at, delta: h.delta, score: h.score, cause: h.cause }));
 
 export function toExchangeEnterprise(enterprise: Enterprise, credit: CreditSnapshot | undefined, history: readonly CreditHistoryEntry[]): ExchangeEnterprise {
   return {

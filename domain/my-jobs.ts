@@ -15,7 +15,7 @@ import { type Visit, VisitStatus } from './visit.js';
 
 /** A my-jobs link works this long after it is sent. */
 export const MY_JOBS_LINK_HOURS = 24;
-/** At most one my-jobs SMS per caregiver in this many minutes, however often the form is sent. */
+/** At most one my-jobs request per mobile number, known or not, in this many minutes, however often the form is sent. */
 export const MY_JOBS_REQUEST_INTERVAL_MIN = 10;
 /** Completed visits stay on the list for the evaluation week after check-out. */
 export const MY_JOBS_COMPLETED_DAYS = EVALUATION_WINDOW_DAYS;

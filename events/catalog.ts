@@ -35,9 +35,10 @@ export const eventData = {
   /** The caregiver reported from the job that nobody answered, or an emergency: the centre and the family are alerted. */
   VisitIncident: z.object({ ...visitRef, caregiverId: Id, kind: IncidentKind }),
   /**
-   * A party rated a visit, or changed its rating (`revision` > 1, with the
-   * stars it replaces). Carries what the counters need, so the credit archive
-   * reads nothing to count it.
+   * A party rated a visit, or changed its rating (`revision` > 1). Carries
+   * the whole rating and what the counters need; the ledger remembers what
+   * each visit's rating counted with, so revisions arriving out of order
+   * still count once, the newest last.
    */
   EvaluationSubmitted: z.object({
     ...visitRef,
@@ -50,8 +51,6 @@ export const eventData = {
     stars,
     enterpriseStars: stars.optional(),
     revision: z.number().int().min(1),
-    previousStars: stars.optional(),
-    previousEnterpriseStars: stars.optional(),
   }),
   /** A centre complained about a visit; it waits in the bureau's queue. */
   ComplaintFiled: z.object({ ...visitRef, complaintId: Id, caregiverId: Id, enterpriseId: Id, category: ComplaintCategory }),
@@ -70,8 +69,12 @@ export const eventData = {
   NoShowDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: a weekly series' horizon has moved; its next visits are due to be made. */
   SeriesDue: z.object({ seriesId: Id }),
-  /** Internal: a caregiver asked for their "my jobs" link; notify sends it to the number on file. */
-  MyJobsRequested: z.object({ caregiverId: Id }),
+  /**
+   * Internal: someone asked for the "my jobs" link of a mobile, known or not. Only the
+   * number's keyed hash (HMAC, as the phone lookup's key), never the number: notify finds
+   * the caregiver, if any, and sends the link to the number on file.
+   */
+  MyJobsRequested: z.object({ phoneHash: z.string().regex(/^[0-9a-f]{64}$/) }),
 } as const;
 
 export type EventType = keyof typeof eventData;

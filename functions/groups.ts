@@ -17,13 +17,14 @@ export const handlerGroups = {
   verify: { description: 'Public verification of companies and caregivers by code', trigger: 'http', needs: ['readTable'] },
   imports: { description: 'CSV import of companies and caregivers', trigger: 'http', needs: ['readTable', 'writeTable', 'residentIdHash'] },
   visits: { description: 'Visit requests and their status', trigger: 'http', needs: ['readTable', 'writeTable', 'idempotency'] },
-  // residentIdHash: the same keyed hash finds a caregiver by mobile ("my jobs").
+  // residentIdHash: "my jobs" keys its request marker by the mobile's keyed hash, the same as the phone lookup's.
   jobs: { description: "Caregiver's SMS-link pages and actions", trigger: 'http', needs: ['readTable', 'writeTable', 'residentIdHash'] },
   relay: { description: 'Outbox relay: table stream to the event bus', trigger: 'stream', needs: ['publishEvents'] },
   dispatch: { description: 'Offers visits to caregivers in waves', trigger: 'events', needs: ['readTable', 'writeTable', 'scheduleEvents'] },
   credit: { description: 'Credit records, complaints, rating statistics and the national credit exchange', trigger: 'http', needs: ['readTable', 'writeTable'] },
   ledger: { description: 'Keeps the credit archive and rating counters from events', trigger: 'events', needs: ['readTable', 'writeTable'] },
-  notify: { description: 'Sends caregivers their offer links by SMS', trigger: 'events', needs: ['readTable', 'writeTable', 'sendSms'] },
+  // residentIdHash: "my jobs" checks that the caregiver's number on file still has the hash the request named.
+  notify: { description: 'Sends caregivers their offer links by SMS', trigger: 'events', needs: ['readTable', 'writeTable', 'sendSms', 'residentIdHash'] },
 } as const satisfies Record<string, HandlerGroup>;
 
 export type GroupName = keyof typeof handlerGroups;

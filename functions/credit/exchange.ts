@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
-import { CreditHistoryEntry, type CreditSubject } from '../../domain/credit.js';
+import { CreditHistoryEntry, type CreditRecord, CreditRecordSchema, type CreditSubject } from '../../domain/credit.js';
 import { Refusal, badRequest } from '../../domain/errors.js';
 import {
   CSV_BOM,
@@ -30,7 +30,6 @@ import {
 import { type Caregiver, CaregiverSchema, type Enterprise, EnterpriseSchema, EnterpriseStatus, Id } from '../../domain/registry.js';
 import { cityDate, toCityTime } from '../../domain/time.js';
 import { parseCsv } from '../imports/csv.js';
-import { StoredCredit } from '../shared/credit-store.js';
 import { isConditionFailed } from '../shared/errors.js';
 import type { HttpEvent, HttpResult } from '../shared/http.js';
 import { keys, lists } from '../shared/keys.js';
@@ -137,9 +136,9 @@ async function caregiversOf(p: Platform, enterpriseId: string, afterCaregiverId?
   return items.map((i) => parseItem(CaregiverSchema, i));
 }
 
-async function creditsOf(p: Platform, subject: CreditSubject, ids: readonly string[]): Promise<Map<string, StoredCredit>> {
+async function creditsOf(p: Platform, subject: CreditSubject, ids: readonly string[]): Promise<Map<string, CreditRecord>> {
   const items = await batchGet(p, ids.map((id) => keys.credit(subject, id)));
-  return new Map(items.map((i) => parseItem(StoredCredit, i)).map((c) => [c.id, c] as const));
+  return new Map(items.map((i) => parseItem(CreditRecordSchema, i)).map((c) => [c.id, c] as const));
 }
 
 /** The newest history entries of each subject that has a credit item (no item, no history: they are written together). */

@@ -21,14 +21,14 @@ export const handler = httpHandler('credit', {
     const caregiver = await getCaregiver(platform, id);
     // A company sees its own caregivers only; another's are as unknown as missing ones.
     if (!caregiver || (principal!.role === 'enterprise' && caregiver.enterpriseId !== principal!.orgId)) throw notFound('CAREGIVER_NOT_FOUND', `no caregiver ${id}`, 'id');
-    return json(200, await creditView(platform, 'caregiver', id, standingOf('caregiver', caregiver, cityDate(platform.clock.now()))));
+    return json(200, await creditView(platform, 'caregiver', id, standingOf({ subject: 'caregiver', record: caregiver }, cityDate(platform.clock.now()))));
   },
 
   'GET /enterprises/{id}/credit': async ({ params, principal, platform }) => {
     const id = parseWith(Id, params.id, 'id');
     const enterprise = await getEnterprise(platform, id);
     if (!enterprise || (principal!.role === 'enterprise' && id !== principal!.orgId)) throw notFound('ENTERPRISE_NOT_FOUND', `no company ${id}`, 'id');
-    return json(200, await creditView(platform, 'enterprise', id, standingOf('enterprise', enterprise, cityDate(platform.clock.now()))));
+    return json(200, await creditView(platform, 'enterprise', id, standingOf({ subject: 'enterprise', record: enterprise }, cityDate(platform.clock.now()))));
   },
 
   'POST /visits/{id}/complaints': async ({ event, params, principal, platform }) => {

@@ -1,13 +1,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { CREDIT_POLICY, type RankedEnterprise, type RatingStats, type RatingStatsQuery, STATS_MAX_DAYS, recommendation, positiveRate } from '../../domain/credit.js';
+import { CREDIT_POLICY, CreditRecordSchema, type RankedEnterprise, type RatingStats, type RatingStatsQuery, STATS_MAX_DAYS, recommendation, positiveRate } from '../../domain/credit.js';
 import { badRequest } from '../../domain/errors.js';
 import { CITY_CODE } from '../../domain/principal.js';
 import { EnterpriseSchema, canReceiveWork } from '../../domain/registry.js';
 import { addMinutes, cityDate } from '../../domain/time.js';
 import { lists, keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { StoredCredit, ratingsOver } from '../shared/credit-store.js';
+import { ratingsOver } from '../shared/credit-store.js';
 import { batchGet, parseItem } from '../shared/store.js';
 
 const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000) + 1;
@@ -62,7 +62,7 @@ export async function enterpriseRanking(p: Platform, options: { limit: number; f
       Limit: options.limit,
     }),
   );
-  const credits = (page.Items ?? []).map((item) => parseItem(StoredCredit, item));
+  const credits = (page.Items ?? []).map((item) => parseItem(CreditRecordSchema, item));
   const enterprises = new Map(
     (await batchGet(p, credits.map((c) => keys.enterprise(c.id)))).map((item) => {
       const enterprise = parseItem(EnterpriseSchema, item);

@@ -11,9 +11,8 @@ import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
 import { declineOffer } from './decline.js';
 import { myJobsFormRoute, myJobsListRoute, openFromMyJobsRoute, requestMyJobsRoute } from './my-jobs.js';
 import { checkIn, checkOut, deviceCookie, deviceOf, evaluateHousehold, openJob, reportIncident } from './job.js';
-import { EvaluationRequest, EvaluationSchema } from '../../domain/evaluation.js';
-import { keys } from '../shared/keys.js';
-import { getItem } from '../shared/store.js';
+import { EvaluationRequest } from '../../domain/evaluation.js';
+import { getEvaluation } from '../shared/evaluations.js';
 import { type Lang, LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
 const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
@@ -43,7 +42,7 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
     const job = await openJob(p, link, deviceOf(event), true);
     const [centre, evaluation] = await Promise.all([
       job.elder ? getCenter(p, visit.centerId) : undefined,
-      visit.status === 'COMPLETED' && job.onBoundDevice ? getItem(p, EvaluationSchema, keys.evaluation(visit.id, 'caregiver'), true) : undefined,
+      visit.status === 'COMPLETED' && job.onBoundDevice ? getEvaluation(p, visit.id, 'caregiver') : undefined,
     ]);
     const page = jobPage({
       lang,

@@ -1,15 +1,14 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { Refusal, conflict, gone, notFound } from '../../domain/errors.js';
 import { MY_JOBS_COMPLETED_DAYS, MY_JOBS_REQUEST_INTERVAL_MIN, MyJobsRequest, myJobsItems, onMyJobsList } from '../../domain/my-jobs.js';
-import { type Caregiver, Id, canReceiveWork } from '../../domain/registry.js';
+import { type Caregiver, Id } from '../../domain/registry.js';
 import { addMinutes, cityDate, toCityTime } from '../../domain/time.js';
 import { MAX_LEAD_DAYS, VisitSchema } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, json, parseWith, wantsJson } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { caregiverPhoneHash, getCaregiver, getEnterprise } from '../shared/registry-store.js';
+import { caregiverPhoneHash, getCaregiver } from '../shared/registry-store.js';
 import { batchGet, getItem, outboxPut, parseItem, queryAll, writeTogether } from '../shared/store.js';
 import { TOKEN_PATTERN, hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit, historyPut } from '../shared/visit-store.js';
@@ -39,27 +38,25 @@ const JOB_LINK_RETENTION_SECONDS = 30 * 24 * 3600;
 // ------------------------------------------------------------ asking for it
 
 /**
- * A request for the link. Only an active caregiver of a company that may
- * work today gets one, at most once per interval: a marker item, put only if
- * the last one has run out, in the same transaction as the event that has
- * notify send the SMS. Everyone else gets nothing, and no sign of it.
+ * A request for the link. Every well-formed number costs the same here,
+ * known or not, so that neither the answer nor its time tells whether it
+ * belongs to a caregiver: its keyed hash, then one transaction that puts a
+ * marker under that hash, only if the last one has run out (at most one
+ * request per number per interval), with the event that has notify look the
+ * number up and send the SMS if it belongs to an active caregiver who may
+ * work today. Everyone else gets nothing, and no sign of it.
  */
 export async function requestMyJobs(p: Platform, phone: string): Promise<void> {
-  const { Item } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: keys.caregiverPhone(await caregiverPhoneHash(p, phone)) }));
-  const caregiverId = typeof Item?.caregiverId === 'string' ? Item.caregiverId : undefined;
-  const caregiver = caregiverId ? await getCaregiver(p, caregiverId) : undefined;
-  if (!caregiver || caregiver.status !== 'active' || caregiver.phone !== phone) return;
+  const phoneHash = await caregiverPhoneHash(p, phone);
   const now = p.clock.now();
-  const enterprise = await getEnterprise(p, caregiver.enterpriseId);
-  if (!enterprise || !canReceiveWork(enterprise, cityDate(now))) return;
   const until = addMinutes(now, MY_JOBS_REQUEST_INTERVAL_MIN);
-  const event = makeEvent('MyJobsRequested', { caregiverId: caregiver.id }, { id: p.newId(), occurredAt: toCityTime(now) });
+  const event = makeEvent('MyJobsRequested', { phoneHash }, { id: p.newId(), occurredAt: toCityTime(now) });
   // Asked within the interval (or twice at once): the SMS already sent, or on its way, is the answer.
   await writeTogether(p, [
     {
       Put: {
         TableName: p.config.tableName,
-        Item: { ...keys.myJobsRequest(caregiver.id), entity: 'MyJobsRequest', eventId: event.id, requestedAt: toCityTime(now), until: until.toISOString(), ttl: Math.floor(until.getTime() / 1000) + 24 * 3600 },
+        Item: { ...keys.myJobsRequest(phoneHash), entity: 'MyJobsRequest', eventId: event.id, requestedAt: toCityTime(now), until: until.toISOString(), ttl: Math.floor(until.getTime() / 1000) + 24 * 3600 },
         // TTL deletes late, so the time is checked, not the item's presence alone.
         ConditionExpression: 'attribute_not_exists(PK) OR #until <= :now',
         ExpressionAttributeNames: { '#until': 'until' },

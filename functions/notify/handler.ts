@@ -266,7 +266,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
     case 'VisitNoShow':
       return tellNoShow(platform(), parsed.data.visitId, parsed.data.caregiverId);
     case 'MyJobsRequested':
-      return sendMyJobsLink(platform(), parsed.data.caregiverId, parsed.id);
+      return sendMyJobsLink(platform(), parsed.data.phoneHash, parsed.id);
     default:
       logger.warn('notify ignores event', { type: parsed.type });
   }

@@ -1,29 +1,43 @@
+import * as z from 'zod';
 import { MY_JOBS_LINK_HOURS } from '../../domain/my-jobs.js';
+import { canReceiveWork } from '../../domain/registry.js';
 import { smsLinkToken } from '../../domain/sms.js';
-import { addMinutes } from '../../domain/time.js';
+import { addMinutes, cityDate } from '../../domain/time.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { getCaregiver } from '../shared/registry-store.js';
-import { writeTogether } from '../shared/store.js';
+import { caregiverPhoneHash, getCaregiver, getEnterprise } from '../shared/registry-store.js';
+import { getItem, writeTogether } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 
 /** An expired my-jobs link item stays a week, so that a late click reads "expired", not "unknown". */
 const EXPIRED_LINK_RETENTION_SECONDS = 7 * 24 * 3600;
 
+/** The phone's lookup item: whose number it is. */
+const PhoneOwnerSchema = z.object({ caregiverId: z.string() });
+
 /**
  * A caregiver's "my jobs" link (docs/decisions/0012), to the number on file.
+ * The request carries only the number's keyed hash, known or not, so the
+ * lookup happens here, off the request path: the phone's item names the
+ * caregiver, who must be active, still have that number, and belong to a
+ * company that may work today; anyone else gets nothing.
  * The link item (kind `mine`, only the token's hash) and the request's
  * marker, set once for this request's event, are written together before the
  * SMS: a redelivery finds the marker set and sends nothing; a crash between
  * the two loses this SMS rather than sending it twice (the caregiver can ask
  * again once the interval has passed).
  */
-export async function sendMyJobsLink(p: Platform, caregiverId: string, eventId: string): Promise<void> {
-  const caregiver = await getCaregiver(p, caregiverId);
+export async function sendMyJobsLink(p: Platform, phoneHash: string, eventId: string): Promise<void> {
+  const now = p.clock.now();
+  const owner = await getItem(p, PhoneOwnerSchema, keys.caregiverPhone(phoneHash));
+  const caregiver = owner ? await getCaregiver(p, owner.caregiverId) : undefined;
   if (!caregiver || caregiver.status !== 'active') return;
+  // The item moves with the number in one transaction; checked all the same, since the SMS goes to the number on file.
+  if ((await caregiverPhoneHash(p, caregiver.phone)) !== phoneHash) return;
+  const enterprise = await getEnterprise(p, caregiver.enterpriseId);
+  if (!enterprise || !canReceiveWork(enterprise, cityDate(now))) return;
   const token = p.newToken();
   const tokenHash = hashToken(token);
-  const now = p.clock.now();
   const expiresAt = addMinutes(now, MY_JOBS_LINK_HOURS * 60);
   const written = await writeTogether(p, [
     {
@@ -33,7 +47,7 @@ export async function sendMyJobsLink(p: Platform, caregiverId: string, eventId: 
           ...keys.link(tokenHash),
           entity: 'Link',
           kind: 'mine',
-          caregiverId,
+          caregiverId: caregiver.id,
           issuedAt: now.toISOString(),
           expiresAt: expiresAt.toISOString(),
           ttl: Math.floor(expiresAt.getTime() / 1000) + EXPIRED_LINK_RETENTION_SECONDS,
@@ -44,7 +58,7 @@ export async function sendMyJobsLink(p: Platform, caregiverId: string, eventId: 
     {
       Update: {
         TableName: p.config.tableName,
-        Key: keys.myJobsRequest(caregiverId),
+        Key: keys.myJobsRequest(phoneHash),
         UpdateExpression: 'SET smsSentAt = :now',
         ConditionExpression: 'eventId = :event AND attribute_not_exists(smsSentAt)',
         ExpressionAttributeValues: { ':now': now.toISOString(), ':event': eventId },

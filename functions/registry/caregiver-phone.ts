@@ -1,4 +1,4 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/errors.js';
 import type { Caregiver } from '../../domain/registry.js';
 import { isTransactionCancelled } from '../shared/errors.js';
@@ -27,14 +27,20 @@ export const phoneTaken = () => conflict('PHONE_ALREADY_REGISTERED', 'another ca
 
 /**
  * A caregiver's PATCH. A new mobile moves the lookup in the same transaction
- * as the change: the old number's item goes, the new one's must be free, and
- * the record must still hold the number as read. Anything else is a plain
- * update of the changed fields.
+ * as the change: the new number's item must be free, the record must still
+ * hold the number as read, and the old number's item goes if it is this
+ * caregiver's. Registered before phones had items, a caregiver may have
+ * none, and someone else may have registered the old number since: that
+ * item is read first (consistently) and left alone. Anything else is a
+ * plain update of the changed fields.
  */
 export async function patchCaregiver(p: Platform, caregiver: Caregiver, changes: Record<string, unknown>): Promise<boolean> {
   const phone = typeof changes.phone === 'string' && changes.phone !== caregiver.phone ? changes.phone : undefined;
   if (!phone) return patchItem(p, keys.caregiver(caregiver.id), changes);
   const update = setFields(changes);
+  const oldKey = keys.caregiverPhone(await caregiverPhoneHash(p, caregiver.phone));
+  const { Item: oldItem } = await p.db.send(new GetCommand({ TableName: p.config.tableName, Key: oldKey, ConsistentRead: true }));
+  const ownsOld = oldItem?.caregiverId === caregiver.id;
   try {
     await p.db.send(
       new TransactWriteCommand({
@@ -50,15 +56,10 @@ export async function patchCaregiver(p: Platform, caregiver: Caregiver, changes:
             },
           },
           await phonePut(p, phone, caregiver.id),
-          {
-            // Registered before phones had items, the old number may have none; never someone else's.
-            Delete: {
-              TableName: p.config.tableName,
-              Key: keys.caregiverPhone(await caregiverPhoneHash(p, caregiver.phone)),
-              ConditionExpression: 'attribute_not_exists(PK) OR caregiverId = :id',
-              ExpressionAttributeValues: { ':id': caregiver.id },
-            },
-          },
+          // Only this caregiver's, and never someone else's: the condition keeps it so if the item changed hands since it was read.
+          ...(ownsOld
+            ? [{ Delete: { TableName: p.config.tableName, Key: oldKey, ConditionExpression: 'caregiverId = :id', ExpressionAttributeValues: { ':id': caregiver.id } } }]
+            : []),
         ],
       }),
     );

@@ -1,15 +1,14 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CREDIT_POLICY,
-  CreditComponentsSchema,
-  CreditCountsSchema,
   CreditHistoryEntry,
+  CreditRecordSchema,
   type CreditSubject,
-  CreditTier,
   type CreditView,
   NO_COUNTS,
-  StandingSchema,
+  type RatingScope,
+  type StandingSchema,
   creditScore,
   positiveRate,
 } from '../../domain/credit.js';
@@ -18,21 +17,7 @@ import { keys } from './keys.js';
 import type { Platform } from './platform.js';
 import { getItem, parseItem, queryAll } from './store.js';
 
-/** A subject's credit as the archive keeps it: the counts and standing it was computed from, and a version for optimistic writes. */
-export const StoredCredit = z.object({
-  subject: z.enum(['caregiver', 'enterprise']),
-  id: z.string(),
-  counts: CreditCountsSchema,
-  standing: StandingSchema,
-  score: z.number(),
-  tier: CreditTier,
-  components: CreditComponentsSchema,
-  version: z.number().int(),
-  updatedAt: z.string(),
-});
-export type StoredCredit = z.infer<typeof StoredCredit>;
-
-export const readCredit = (p: Platform, subject: CreditSubject, id: string) => getItem(p, StoredCredit, keys.credit(subject, id), true);
+export const readCredit = (p: Platform, subject: CreditSubject, id: string) => getItem(p, CreditRecordSchema, keys.credit(subject, id), true);
 
 /** How many history entries a credit view shows, newest first. */
 const HISTORY_SHOWN = 100;
@@ -83,7 +68,7 @@ export interface RatingTotals {
 }
 
 /** Household-side ratings of a scope over city dates `from`…`to`: one small Query over its day counters, never a scan. */
-export async function ratingsOver(p: Platform, scope: 'city' | 'street' | 'enterprise' | 'caregiver', id: string, from: string, to: string): Promise<RatingTotals> {
+export async function ratingsOver(p: Platform, scope: RatingScope, id: string, from: string, to: string): Promise<RatingTotals> {
   const days = await queryAll(p, {
     KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
     ExpressionAttributeValues: { ':pk': keys.ratingDay(scope, id, '').PK, ':from': `DAY#${from}`, ':to': `DAY#${to}` },

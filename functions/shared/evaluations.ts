@@ -43,9 +43,11 @@ async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise
   return visit;
 }
 
+export const getEvaluation = (p: Platform, visitId: string, party: EvaluationParty) => getItem(p, EvaluationSchema, keys.evaluation(visitId, party), true);
+
 const evaluationItem = (evaluation: Evaluation) => ({ ...keys.evaluation(evaluation.visitId, evaluation.party), entity: 'Evaluation', ...evaluation });
 
-async function evaluationEvent(p: Platform, visit: Visit, evaluation: Evaluation, previous: Evaluation | undefined, at: string) {
+async function evaluationEvent(p: Platform, visit: Visit, evaluation: Evaluation, at: string) {
   const assignment = visit.assignment!;
   const elder = await getElder(p, visit.elderId);
   if (!elder) throw new Error(`visit ${visit.id} refers to a missing elder`);
@@ -62,8 +64,6 @@ async function evaluationEvent(p: Platform, visit: Visit, evaluation: Evaluation
       stars: evaluation.stars,
       ...(evaluation.enterpriseStars !== undefined ? { enterpriseStars: evaluation.enterpriseStars } : {}),
       revision: evaluation.revision,
-      ...(previous ? { previousStars: previous.stars } : {}),
-      ...(previous?.enterpriseStars !== undefined ? { previousEnterpriseStars: previous.enterpriseStars } : {}),
     },
     { id: p.newId(), occurredAt: at },
   );
@@ -81,7 +81,7 @@ export async function submitEvaluation(p: Platform, rater: Rater, visitId: strin
   if (refusal) throw refusal;
   const at = toCityTime(now);
   const evaluation = makeEvaluation({ visitId, party: rater.party, by: actorOf(rater), request, at });
-  const event = await evaluationEvent(p, visit, evaluation, undefined, at);
+  const event = await evaluationEvent(p, visit, evaluation, at);
   const written = await writeTogether(p, [
     { Put: { TableName: p.config.tableName, Item: evaluationItem(evaluation), ConditionExpression: 'attribute_not_exists(PK)' } },
     historyPut(p, visitId, { at, event: 'EvaluationSubmitted', actor: evaluation.by, note: `${rater.party}: ${evaluation.stars}★` }, event.id, now),
@@ -94,11 +94,14 @@ export async function submitEvaluation(p: Platform, rater: Rater, visitId: strin
 /** A party changes its own evaluation within the edit window; a concurrent change loses (409). */
 export async function changeEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest): Promise<Evaluation> {
   const visit = await visitOfParty(p, rater, visitId);
-  const existing = await getItem(p, EvaluationSchema, keys.evaluation(visitId, rater.party), true);
+  const existing = await getEvaluation(p, visitId, rater.party);
   const now = p.clock.now();
+  // Changes close with the rating week, whatever is left of the day's edit window.
+  const closed = evaluationRefusal(visit, now);
+  if (closed) throw closed;
   const at = toCityTime(now);
   const revised = reviseEvaluation(existing, request, now, at);
-  const event = await evaluationEvent(p, visit, revised, existing, at);
+  const event = await evaluationEvent(p, visit, revised, at);
   const written = await writeTogether(p, [
     {
       Put: {

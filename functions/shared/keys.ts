@@ -23,7 +23,7 @@ import { CITY_CODE } from '../../domain/principal.js';
  *   a caregiver link                                     GetItem keys.link(sha256(token))
  *   visits a hub centre or company was asked to staff    Query PK = DESK#role#id (then BatchGet the visits)
  *   a visit's evaluations                                with the visit's Query (SK EVALUATION#party)
- *   a caregiver's or company's credit and its history    Query PK = CREDIT#subject#id
+ *   a caregiver's or company's credit and its history    Query PK = CREDIT#subject#id (history newest first by version)
  *   the national system's latest record of a subject     GetItem keys.nationalCredit (SK NATIONAL, same partition)
  *   the city's companies / their caregivers, for the     Query GSI1 lists.enterprisesOfCity (all statuses), then
  *     national credit exchange (bureau, paged)             lists.caregiversOfEnterprise per company
@@ -63,8 +63,12 @@ export const keys = {
   credit: (subject: string, id: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: 'CREDIT' }),
   /** The national credit system's latest record of a subject, beside our own score (docs/decisions/0014). */
   nationalCredit: (subject: string, id: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: 'NATIONAL' }),
-  /** One entry per event applied: its key makes applying an event twice impossible. */
-  creditHistory: (subject: string, id: string, at: string, eventId: string) => ({ PK: `CREDIT#${subject}#${id}`, SK: `HISTORY#${at}#${eventId}` }),
+  /** History in the order it was applied: by the record's version, then the entry's place in that step. */
+  creditHistory: (subject: string, id: string, version: number, n: number) => ({ PK: `CREDIT#${subject}#${id}`, SK: `HISTORY#${String(version).padStart(10, '0')}#${n}` }),
+  /** Marks an event the ledger has applied: a redelivery finds it and changes nothing. */
+  ledgerApplied: (eventId: string) => ({ PK: `LEDGER#${eventId}`, SK: 'APPLIED' }),
+  /** The stars a visit's rating by one party last counted with, and its revision: changes apply in revision order. */
+  ratingApplied: (visitId: string, party: string) => ({ PK: `VISIT#${visitId}`, SK: `RATED#${party}` }),
   /** Household-side rating counts of one city day, per scope (`city`, `street`, `enterprise`, `caregiver`). */
   ratingDay: (scope: string, id: string, date: string) => ({ PK: `STATS#${scope}#${id}`, SK: `DAY#${date}` }),
   enterpriseAudit: (enterpriseId: string, at: string, id: string) => ({ PK: `ENTERPRISE#${enterpriseId}`, SK: `AUDIT#${at}#${id}` }),
@@ -74,8 +78,11 @@ export const keys = {
   residentId: (kind: 'caregiver' | 'elder', idHash: string) => ({ PK: `RESIDENTID#${kind}#${idHash}`, SK: 'RESIDENTID' }),
   /** Uniqueness and lookup of a caregiver's mobile, under the same keyed hash as resident IDs (tokens.phoneHashInput). */
   caregiverPhone: (phoneHash: string) => ({ PK: `PHONE#caregiver#${phoneHash}`, SK: 'PHONE' }),
-  /** The caregiver's last "my jobs" request: at most one SMS per interval (docs/decisions/0012). */
-  myJobsRequest: (caregiverId: string) => ({ PK: `CAREGIVER#${caregiverId}`, SK: 'MYJOBS' }),
+  /**
+   * The last "my jobs" request for a mobile, known or not, under the phone's keyed hash:
+   * at most one per interval (docs/decisions/0012).
+   */
+  myJobsRequest: (phoneHash: string) => ({ PK: `MYJOBS#${phoneHash}`, SK: 'MYJOBS' }),
 };
 
 /** GSI1: lists by owner. */

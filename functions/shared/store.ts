@@ -14,7 +14,7 @@ import type { AnyEvent } from '../../events/catalog.js';
 import { keys, withoutKeys } from './keys.js';
 import type { Platform } from './platform.js';
 import { setFields } from './update.js';
-import { isTransactionCancelled } from './errors.js';
+import { cancelledOnlyByConflict, isTransactionCancelled } from './errors.js';
 
 /** One item of a TransactWrite, in the document client's plain-JavaScript form. */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -62,17 +62,22 @@ export async function queryAll(p: Platform, input: Omit<QueryCommandInput, 'Tabl
 }
 
 /**
- * Writes the items in one transaction: true when written, false when a
- * condition no longer held (someone got there first), so the caller can say
- * why in its own words.
+ * Writes the items in one transaction: true when written, false when one of
+ * their conditions did not hold (someone got there first), so the caller can
+ * say why in its own words. A transaction that lost only a race with another
+ * one in flight (nothing was decided) is tried again.
  */
 export async function writeTogether(p: Platform, items: TransactItem[]): Promise<boolean> {
-  try {
-    await p.db.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (error) {
-    if (isTransactionCancelled(error)) return false;
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await p.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (!isTransactionCancelled(error)) throw error;
+      if ((error.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+      if (!cancelledOnlyByConflict(error) || attempt >= 3) throw error;
+      await new Promise((r) => setTimeout(r, 25 * attempt));
+    }
   }
 }
 

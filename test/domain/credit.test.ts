@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CREDIT_POLICY, NO_COUNTS, applyToCounts, creditScore, positiveRate, recommendation, smoothedStars, standingOf } from '../../domain/credit.js';
+import { CREDIT_POLICY, NO_COUNTS, applyToCounts, creditScore, ledgerStep, positiveRate, recommendation, smoothedStars, standingOf } from '../../domain/credit.js';
 import { EVALUATION_TAGS, EvaluationRequest, evaluationRefusal, makeEvaluation, reviseEvaluation } from '../../domain/evaluation.js';
 import type { Caregiver } from '../../domain/registry.js';
 
@@ -63,8 +63,8 @@ describe('standingOf', () => {
         { course: '急救', hours: 8, completedOn: '2025-06-01' },
       ],
     } as unknown as Caregiver;
-    expect(standingOf('caregiver', caregiver, '2026-11-30')).toEqual({ credentialsValid: true, trainingHours: 16 });
-    expect(standingOf('caregiver', caregiver, '2027-01-02')).toEqual({ credentialsValid: false, trainingHours: 16 });
+    expect(standingOf({ subject: 'caregiver', record: caregiver }, '2026-11-30')).toEqual({ credentialsValid: true, trainingHours: 16 });
+    expect(standingOf({ subject: 'caregiver', record: caregiver }, '2027-01-02')).toEqual({ credentialsValid: false, trainingHours: 16 });
   });
 });
 
@@ -103,5 +103,22 @@ describe('evaluations', () => {
     expect(changed).toMatchObject({ stars: 3, revision: 2, submittedAt: first.submittedAt, updatedAt: '2026-12-02T11:59:00+08:00' });
     expect(() => reviseEvaluation(first, { stars: 3, tags: [] }, new Date('2026-12-02T12:01:00+08:00'), 'x')).toThrow(/24 hours/);
     expect(() => reviseEvaluation(undefined, { stars: 3, tags: [] }, new Date(), 'x')).toThrow(/not rated/);
+  });
+});
+
+describe('ledgerStep', () => {
+  it('explains every move: a standing entry first when the score had moved without an event, then the event’s', () => {
+    const first = ledgerStep({ subject: 'caregiver', id: 'c', stored: undefined, standing: clean, change: { cause: 'visitCompleted' }, at: '2026-12-01T11:00:00+08:00', refs: { visitId: 'v1' } });
+    expect(first.record).toMatchObject({ version: 1, score: 90, counts: { completed: 1 } });
+    expect(first.entries).toEqual([{ at: '2026-12-01T11:00:00+08:00', delta: 0, score: 90, cause: 'visitCompleted', visitId: 'v1' }]);
+
+    // The certificate lapsed before the next event: 10 points go as `standing`, then the no-show's own.
+    const lapsed = { credentialsValid: false, trainingHours: 24 };
+    const second = ledgerStep({ subject: 'caregiver', id: 'c', stored: first.record, standing: lapsed, change: { cause: 'noShow' }, at: '2026-12-02T09:15:00+08:00' });
+    expect(second.entries.map((e) => e.cause)).toEqual(['standing', 'noShow']);
+    expect(second.entries[0]!.delta).toBe(-10);
+    expect(second.entries[1]!.delta).toBeCloseTo(second.record.score - 80, 6);
+    expect(second.entries.at(-1)!.score).toBe(second.record.score);
+    expect(second.record.version).toBe(2);
   });
 });

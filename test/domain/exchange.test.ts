@@ -35,7 +35,7 @@ const credit = {
   updatedAt: '2026-11-30T10:00:00+08:00',
 };
 const history = [
-  { at: '2026-11-30T10:00:00+08:00', delta: 0.8, score: 86.4, cause: 'rating' as const, visitId: 'vis-2', note: '老人说' },
+  { at: '2026-11-30T10:00:00+08:00', delta: 0.8, score: 86.4, cause: 'rating' as const, visitId: 'vis-2' },
   { at: '2026-11-29T10:00:00+08:00', delta: -3.2, score: 85.6, cause: 'complaintUpheld' as const, complaintId: 'cmp-1' },
 ];
 const company = toExchangeEnterprise(anEnterprise({ name: '=乌海市"测试",家政' }), credit, history);
@@ -72,11 +72,11 @@ describe('export records', () => {
     expect(ExchangeCaregiver.safeParse({ ...person, maskedName: '赵丽娟' }).success).toBe(false);
   });
 
-  it('summarise credit and keep history without complaint ids or notes', () => {
+  it('summarise credit and keep history without visit or complaint ids', () => {
     expect(ExchangeEnterprise.parse(company)).toEqual(company);
     expect(company.credit).toEqual({ score: 86.4, tier: 'B', positiveRate: 0.8571, ratingCount: 7, completed: 12, noShows: 1, upheldComplaints: 0, updatedAt: credit.updatedAt });
     expect(company.history).toEqual([
-      { at: '2026-11-30T10:00:00+08:00', delta: 0.8, score: 86.4, cause: 'rating', visitId: 'vis-2' },
+      { at: '2026-11-30T10:00:00+08:00', delta: 0.8, score: 86.4, cause: 'rating' },
       { at: '2026-11-29T10:00:00+08:00', delta: -3.2, score: 85.6, cause: 'complaintUpheld' },
     ]);
     expect(person.credit).toBeNull();

@@ -75,6 +75,8 @@ describe('who may rate a visit, and when', () => {
     await refused(() => http.post(`/visits/${job.id}/evaluations`, { stars: 5, tags: [] }, otherCenter), 404, { code: 'VISIT_NOT_FOUND' });
     await refused(() => http.post(`/visits/${job.id}/evaluations`, { stars: 5, tags: [] }, strangerCompany), 404, { code: 'VISIT_NOT_FOUND' });
     await refused(() => http.post(`/visits/${job.id}/evaluations`, { stars: 5, tags: [] }, bureau), 403, { code: 'FORBIDDEN' });
+    // Nor can anyone complain about a visit that has not taken place.
+    await refused(() => http.post(`/visits/${open.id}/complaints`, { category: 'late', description: '还没来就先投诉' }, center), 409, { code: 'NO_CAREGIVER' });
     expect((await http.post(`/visits/${open.id}/cancel`, { reason: '老人住院' }, center)).status).toBe(200);
     await quiesce(local);
   });
@@ -84,6 +86,9 @@ describe('who may rate a visit, and when', () => {
       [{ stars: 6, tags: [] }, 'stars'],
       [{ stars: 0 }, 'stars'],
       [{ stars: 4.5 }, 'stars'],
+      [{ stars: true }, 'stars'],
+      [{ stars: '0x5' }, 'stars'],
+      [{ stars: [5] }, 'stars'],
       [{ tags: [] }, 'stars'],
       [{ stars: 5, tags: ['juggling'] }, 'tags.0'],
       [{ stars: 5, tags: ['punctual', 'punctual'] }, 'tags'],
@@ -162,6 +167,7 @@ describe('who may rate a visit, and when', () => {
     await local.clock.set(new Date(Date.parse(`${second.day}T11:05:00+08:00`) + 8 * 24 * 3600_000));
     await quiesce(local);
     await refused(() => http.post(`/visits/${second.id}/follow-up`, { stars: 5 }, center), 410, { code: 'EVALUATION_CLOSED' });
+    await refused(() => send('PUT', `/visits/${second.id}/evaluations/mine`, { stars: 5 }, center), 410, { code: 'EVALUATION_CLOSED' });
     await quiesce(local);
   });
 });
@@ -243,7 +249,7 @@ describe('the credit archive', () => {
     const before = await credit('caregivers', assignment.caregiverId);
     const event = makeEvent(
       'EvaluationSubmitted',
-      { visitId: job.id, centerId: DEMO_ANCHOR.hubCenterId, party: 'household', caregiverId: assignment.caregiverId, enterpriseId: assignment.enterpriseId, streetId: elder.streetId, serviceDate: job.day, stars: 5, revision: 1 },
+      { visitId: 'v-redelivered', centerId: DEMO_ANCHOR.hubCenterId, party: 'household', caregiverId: assignment.caregiverId, enterpriseId: assignment.enterpriseId, streetId: elder.streetId, serviceDate: job.day, stars: 5, revision: 1 },
       { id: 'redelivered-event', occurredAt: local.clock.now().toISOString().replace('Z', '+00:00') },
     );
     await applyToCredit(local.platform, event);
@@ -253,14 +259,31 @@ describe('the credit archive', () => {
     expect(after.history.filter((h) => h.cause === 'rating' && h.at === event.occurredAt)).toHaveLength(1);
   });
 
+  it('counts rating revisions that arrive out of order once, the newest last', async () => {
+    const before = await credit('caregivers', assignment.caregiverId);
+    const revision = (n: number, stars: number) =>
+      makeEvent(
+        'EvaluationSubmitted',
+        { visitId: 'v-out-of-order', centerId: DEMO_ANCHOR.hubCenterId, party: 'center', caregiverId: assignment.caregiverId, enterpriseId: assignment.enterpriseId, streetId: elder.streetId, serviceDate: job.day, stars, revision: n },
+        { id: `out-of-order-${n}`, occurredAt: `2026-11-20T10:00:0${n}+08:00` },
+      );
+    await applyToCredit(local.platform, revision(3, 2));
+    await applyToCredit(local.platform, revision(2, 5));
+    await applyToCredit(local.platform, revision(1, 4));
+    const after = await credit('caregivers', assignment.caregiverId);
+    expect(after.counts.ratings).toBe(before.counts.ratings + 1);
+    expect(after.counts.starsSum).toBe(before.counts.starsSum + 2);
+    expect(after.counts.positive).toBe(before.counts.positive);
+  });
+
   it('reproduces the positive-rating rate for the city, a street, a company and a caregiver over a period', async () => {
     const city = (await (await http.get(`/bureau/stats?from=${job.day}&to=${job.day}`, bureau)).json()) as { positiveRate: number };
-    expect(city).toMatchObject({ from: job.day, to: job.day, scope: { kind: 'city' }, ratingCount: 3, positiveCount: 2 });
-    expect(city.positiveRate).toBeCloseTo(2 / 3, 4);
-    for (const query of [`streetId=${elder.streetId}`, `caregiverId=${assignment.caregiverId}`]) {
-      expect(await (await http.get(`/bureau/stats?from=${job.day}&to=${job.day}&${query}`, bureau)).json()).toMatchObject({ ratingCount: 3, positiveCount: 2 });
+    // The centre's 2 (changed from 5), the follow-up's 4, the redelivered 5 and the out-of-order 2.
+    expect(city).toMatchObject({ from: job.day, to: job.day, scope: { kind: 'city' }, ratingCount: 4, positiveCount: 2 });
+    expect(city.positiveRate).toBeCloseTo(2 / 4, 4);
+    for (const query of [`streetId=${elder.streetId}`, `caregiverId=${assignment.caregiverId}`, `enterpriseId=${assignment.enterpriseId}`]) {
+      expect(await (await http.get(`/bureau/stats?from=${job.day}&to=${job.day}&${query}`, bureau)).json()).toMatchObject({ ratingCount: 4, positiveCount: 2 });
     }
-    expect(await (await http.get(`/bureau/stats?from=${job.day}&to=${job.day}&enterpriseId=${assignment.enterpriseId}`, bureau)).json()).toMatchObject({ ratingCount: 3, positiveCount: 2 });
     // The default period is the 30 days to today.
     const now = local.clock.now();
     const period = `from=${cityDate(new Date(now.getTime() - 29 * 86_400_000))}&to=${cityDate(now)}`;
@@ -302,13 +325,13 @@ describe('the credit archive', () => {
     const { items } = (await (await http.get(`/caregivers?enterpriseId=${strangerCompanyId}`, bureau)).json()) as { items: Array<{ id: string }> };
     const caregiverId = items[0]!.id;
     const occurredAt = '2026-11-20T10:00:00+08:00';
-    const ref = { visitId: 'v-synthetic', centerId: DEMO_ANCHOR.hubCenterId, caregiverId, enterpriseId: strangerCompanyId };
+    const ref = { centerId: DEMO_ANCHOR.hubCenterId, caregiverId, enterpriseId: strangerCompanyId };
     // Twenty one-star ratings and three upheld complaints, through the real ledger.
     for (let i = 0; i < 20; i++) {
-      await applyToCredit(local.platform, makeEvent('EvaluationSubmitted', { ...ref, party: 'center', streetId: elder.streetId, serviceDate: '2026-11-20', stars: 1, revision: 1 }, { id: `bad-rating-${i}`, occurredAt }));
+      await applyToCredit(local.platform, makeEvent('EvaluationSubmitted', { ...ref, visitId: `v-bad-${i}`, party: 'center', streetId: elder.streetId, serviceDate: '2026-11-20', stars: 1, revision: 1 }, { id: `bad-rating-${i}`, occurredAt }));
     }
     for (let i = 0; i < 3; i++) {
-      await applyToCredit(local.platform, makeEvent('ComplaintDecided', { ...ref, complaintId: `c-${i}`, outcome: 'upheld' }, { id: `upheld-${i}`, occurredAt }));
+      await applyToCredit(local.platform, makeEvent('ComplaintDecided', { ...ref, visitId: `v-bad-${i}`, complaintId: `c-${i}`, outcome: 'upheld' }, { id: `upheld-${i}`, occurredAt }));
     }
     const company = await credit('enterprises', strangerCompanyId);
     expect(company.score).toBeLessThan(60);

@@ -1,6 +1,12 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Elder } from '../../domain/registry.js';
 import type { VisitView } from '../../domain/visit.js';
+import { requestMyJobs } from '../../functions/jobs/my-jobs.js';
+import { sendMyJobsLink } from '../../functions/notify/my-jobs-link.js';
+import { keys } from '../../functions/shared/keys.js';
+import type { Platform } from '../../functions/shared/platform.js';
+import { caregiverPhoneHash } from '../../functions/shared/registry-store.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { caregiverBody, companyBody, residentId } from '../support/bodies.js';
@@ -26,6 +32,10 @@ const phoneOf = async (caregiverId: string) => ((await (await http.get(`/caregiv
 const allSms = async () => ((await (await http.get('/dev/sms?limit=1000')).json()) as { items: Sms[] }).items;
 const myJobsSmsTo = async (phone: string) => (await allSms()).filter((m) => m.to === phone && m.template === 'myJobs');
 const meTokenOf = (text: string) => /\/me\/([A-Za-z0-9_-]{22})$/.exec(text)?.[1];
+/** An item of the care table, read directly. */
+const itemAt = async (key: { PK: string; SK: string }) =>
+  (await local.platform.db.send(new GetCommand({ TableName: local.platform.config.tableName, Key: key, ConsistentRead: true }))).Item;
+const phoneItemOf = async (number: string) => itemAt(keys.caregiverPhone(await caregiverPhoneHash(local.platform, number)));
 const dayAfter = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 function form(path: string, body: Record<string, string>, cookie?: string) {
@@ -110,23 +120,64 @@ afterAll(async () => {
 });
 
 describe('asking for the link', () => {
-  it('answers an unknown number exactly as a known one, and sends it nothing', async () => {
+  it('answers an unknown number exactly as a known one, sends it nothing, and holds it to one request per 10 minutes', async () => {
     await quiesce(local);
     const before = await countItems(local);
     const unknown = '13900000017';
     const res = await ask(unknown);
     expect(res.status).toBe(202);
     expect(await res.json()).toEqual({ status: 'sent' });
+    await quiesce(local);
+    // As for any number: the request's marker and its event, under the number's keyed hash, never the number.
+    expect(await countItems(local)).toBe(before + 2);
+    const phoneHash = await caregiverPhoneHash(local.platform, unknown);
+    const marker = await itemAt(keys.myJobsRequest(phoneHash));
+    expect(marker).toMatchObject({ entity: 'MyJobsRequest', eventId: expect.any(String) as string });
+    expect(marker).not.toHaveProperty('smsSentAt');
+    const outbox = await itemAt(keys.outbox(marker!.eventId as string));
+    expect(outbox?.event).toMatchObject({ type: 'MyJobsRequested', data: { phoneHash } });
+    expect(JSON.stringify([marker, outbox])).not.toContain(unknown);
+
+    // Within the interval, asked again (form or JSON): the same answer, and nothing new written.
     const viaForm = await form('/me', { phone: unknown });
     expect(viaForm.status).toBe(303);
     expect(viaForm.headers.get('location')).toBe('/me?lang=zh&sent=1');
+    expect((await ask(`+86 ${unknown}`)).status).toBe(202);
     const sent = await page('/me?lang=zh&sent=1');
     expect(sent.text).toContain('如果该号码属于已登记的护理员，短信正在发送中');
     expect(sent.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(sent.headers.get('referrer-policy')).toBe('no-referrer');
     await quiesce(local);
-    expect(await countItems(local)).toBe(before); // nothing written, so nothing sent
+    expect(await countItems(local)).toBe(before + 2);
+    expect(await itemAt(keys.myJobsRequest(phoneHash))).toEqual(marker);
     expect((await allSms()).filter((m) => m.to === unknown)).toEqual([]);
+  });
+
+  it('does the same work on the request path for a known number as for an unknown one; the known one gets one SMS', async () => {
+    const known = caregiverBody(await licensedCompany());
+    expect((await http.post('/caregivers', known, bureau)).status).toBe(201);
+    await quiesce(local);
+    /** The platform, recording each command the request sends to the table. */
+    const recording = (sent: string[]): Platform => ({
+      ...local.platform,
+      db: { send: (command: object) => (sent.push(command.constructor.name), local.platform.db.send(command as never)) } as unknown as DynamoDBDocumentClient,
+    });
+    const forKnown: string[] = [];
+    const forUnknown: string[] = [];
+    await requestMyJobs(recording(forKnown), known.phone);
+    await requestMyJobs(recording(forUnknown), '13900000018');
+    expect(forKnown).toEqual(['TransactWriteCommand']);
+    expect(forUnknown).toEqual(forKnown);
+
+    const sms = await waitFor(async () => (await myJobsSmsTo(known.phone))[0], 'the my-jobs SMS');
+    expect(meTokenOf(sms.text)).toBeDefined();
+    // A redelivered event finds the request marked and sends nothing more.
+    const marker = await itemAt(keys.myJobsRequest(await caregiverPhoneHash(local.platform, known.phone)));
+    expect(marker).toHaveProperty('smsSentAt');
+    await sendMyJobsLink(local.platform, await caregiverPhoneHash(local.platform, known.phone), marker!.eventId as string);
+    await quiesce(local);
+    expect(await myJobsSmsTo(known.phone)).toHaveLength(1);
+    expect((await allSms()).filter((m) => m.to === '13900000018')).toEqual([]);
   });
 
   it('refuses a missing or malformed number, naming phone', async () => {
@@ -328,5 +379,27 @@ describe('one caregiver per mobile', () => {
     expect(await myJobsSmsTo(newNumber)).toHaveLength(1);
     // The old number is free again.
     expect((await http.post('/caregivers', caregiverBody(companyId, { phone: first.phone }), bureau)).status).toBe(201);
+  });
+
+  it('moves the number of a caregiver registered before phone items, even when someone else has registered their old number since', async () => {
+    const companyId = await licensedCompany();
+    const legacy = caregiverBody(companyId);
+    const { id } = (await (await http.post('/caregivers', legacy, bureau)).json()) as { id: string };
+    // Registered before phones had items: none for this caregiver's number.
+    await local.platform.db.send(new DeleteCommand({ TableName: local.platform.config.tableName, Key: keys.caregiverPhone(await caregiverPhoneHash(local.platform, legacy.phone)) }));
+    expect(await phoneItemOf(legacy.phone)).toBeUndefined();
+    const other = await http.post('/caregivers', caregiverBody(companyId, { phone: legacy.phone }), bureau);
+    expect(other.status).toBe(201);
+    const { id: otherId } = (await other.json()) as { id: string };
+    const othersItem = await phoneItemOf(legacy.phone);
+    expect(othersItem).toMatchObject({ caregiverId: otherId });
+
+    const newNumber = caregiverBody(companyId).phone;
+    const moved = await fetch(`${http.url}/caregivers/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${bureau}` }, body: JSON.stringify({ phone: newNumber }) });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+    expect(await moved.json()).toMatchObject({ phone: newNumber });
+    expect(await phoneItemOf(newNumber)).toMatchObject({ caregiverId: id });
+    expect(await phoneItemOf(legacy.phone)).toEqual(othersItem); // the other caregiver's, untouched
+    expect(await phoneOf(otherId)).toBe(legacy.phone);
   });
 });
