@@ -192,6 +192,7 @@ describe('complaints', () => {
     expect((await http.get(`/complaints/${complaint.id}`, center)).status).toBe(200);
 
     await refused(() => http.post(`/complaints/${complaint.id}/decision`, { outcome: 'maybe', reason: '核实' }, bureau), 400, { field: 'outcome' });
+    await refused(() => http.post('/complaints/no-such-complaint/decision', { outcome: 'upheld', reason: '核实' }, bureau), 404, { code: 'COMPLAINT_NOT_FOUND' });
     await refused(() => http.post(`/complaints/${complaint.id}/decision`, { outcome: 'upheld', reason: '核实' }, center), 403, { code: 'FORBIDDEN' });
     const before = await credit('caregivers', assignment.caregiverId);
     const upheld = await http.post(`/complaints/${complaint.id}/decision`, { outcome: 'upheld', reason: '签到记录证实迟到' }, bureau);
