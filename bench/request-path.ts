@@ -10,15 +10,14 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { SAMPLES, ratio, summary, time } from './timing.js';
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const { startLocalPlatform } = await import('../local/platform.js');
 const { DEMO_ANCHOR } = await import('../local/demo-city.js');
 
-const N = Number(process.env.BENCH_N ?? 300);
-const WARMUP = 30;
+const N = SAMPLES;
 
 const local = await startLocalPlatform({ port: 0, log: () => undefined, offerTimeoutSeconds: 3600 });
 const { db, config } = local.platform;
@@ -31,18 +30,6 @@ const auth = { authorization: `Bearer ${token}` };
 const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
 const visitBody = () => JSON.stringify({ elderId: DEMO_ANCHOR.elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` });
 
-async function time(fn: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < N; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples.sort((a, b) => a - b);
-}
-const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.floor(s.length * p))]!;
-const summary = (s: number[]) => ({ medianMs: +pct(s, 0.5).toFixed(3), p95Ms: +pct(s, 0.95).toFixed(3) });
 
 const created = (await (await fetch(`${base}/visits`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: visitBody() })).json()) as { id: string };
 
@@ -76,8 +63,8 @@ const results = {
   when: new Date().toISOString(),
   node: process.version,
   samples: N,
-  getVisit: { api: summary(apiGet), floorGetItem: summary(floorGet), ratio: +(pct(apiGet, 0.5) / pct(floorGet, 0.5)).toFixed(2) },
-  postVisit: { api: summary(apiPost), floorTransactWrite: summary(floorWrite), ratio: +(pct(apiPost, 0.5) / pct(floorWrite, 0.5)).toFixed(2) },
+  getVisit: { api: summary(apiGet), floorGetItem: summary(floorGet), ratio: ratio(apiGet, floorGet) },
+  postVisit: { api: summary(apiPost), floorTransactWrite: summary(floorWrite), ratio: ratio(apiPost, floorWrite) },
   heapGrowthBytesPerRequest: gc ? Math.round((heapAfter - heapBefore) / N) : null,
 };
 await local.stop();

@@ -202,9 +202,8 @@ export async function applyToCredit(p: Platform, event: AnyEvent): Promise<void>
   const marker = keys.ledgerApplied(event.id);
   const today = cityDate(new Date(event.occurredAt));
   for (let attempt = 1; ; attempt++) {
-    if (await getItem(p, z.object({}), marker, true)) return; // applied before: a redelivery
-    const plan = await planOf(p, event);
-    if (!plan) return;
+    const [applied, plan] = await Promise.all([getItem(p, z.object({}), marker, true), planOf(p, event)]);
+    if (applied || !plan) return; // applied before (a redelivery), or nothing to count
     const items: TransactItem[] = [
       { Put: { TableName: p.config.tableName, Item: { ...marker, entity: 'LedgerApplied', ttl: Math.floor(Date.parse(event.occurredAt) / 1000) + APPLIED_RETENTION_SECONDS }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ...plan.extra,
