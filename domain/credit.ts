@@ -100,6 +100,30 @@ export function standingOf(
   };
 }
 
+/** The city date after `date`. Dates are ISO `YYYY-MM-DD`. */
+const dayAfter = (date: string, days = 1) => cityDate(addMinutes(new Date(`${date}T12:00:00+08:00`), days * 24 * 60));
+
+/**
+ * The first city date after `today` on which `standingOf` will read
+ * differently with the registry as it is: a certificate or licence starting
+ * or lapsing, a course dropping out of the last year. The ledger wakes the
+ * subject then (StandingDue), so an expiry moves the score on its day.
+ */
+export function nextStandingChange(
+  input: { subject: 'caregiver'; record: Caregiver | undefined } | { subject: 'enterprise'; record: Enterprise | undefined },
+  today: string,
+): string | undefined {
+  if (!input.record) return undefined;
+  const dates =
+    input.subject === 'enterprise'
+      ? [dayAfter(input.record.licenceValidUntil)]
+      : [
+          ...input.record.certificates.flatMap((c) => [c.validFrom, dayAfter(c.validUntil)]),
+          ...(input.record.training ?? []).flatMap((t) => [t.completedOn, dayAfter(t.completedOn, 365)]),
+        ];
+  return dates.filter((d): d is string => !!d && d > today).sort()[0];
+}
+
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export const smoothedStars = (counts: Pick<CreditCounts, 'ratings' | 'starsSum'>, policy = CREDIT_POLICY) =>
@@ -157,7 +181,7 @@ export function applyToCounts(
   change:
     | { cause: 'rating'; stars: number }
     | { cause: 'ratingChanged'; stars: number; previousStars: number }
-    | { cause: 'visitCompleted' | 'noShow' | 'complaintUpheld' },
+    | { cause: 'visitCompleted' | 'noShow' | 'complaintUpheld' | 'standing' },
 ): CreditCounts {
   const positive = (stars: number) => (stars >= POSITIVE_STARS ? 1 : 0);
   switch (change.cause) {
@@ -175,6 +199,8 @@ export function applyToCounts(
       return { ...counts, noShows: counts.noShows + 1 };
     case 'complaintUpheld':
       return { ...counts, upheldComplaints: counts.upheldComplaints + 1 };
+    case 'standing':
+      return counts;
   }
 }
 
@@ -195,8 +221,15 @@ export function ledgerStep(
   const counts = stored?.counts ?? NO_COUNTS;
   const rescored = creditScore(subject, counts, standing, policy);
   const entries: CreditHistoryEntry[] = [];
-  if (stored && rescored.score !== stored.score) {
+  if (stored && (rescored.score !== stored.score || input.change.cause === 'standing')) {
     entries.push({ at, delta: round1(rescored.score - stored.score), score: rescored.score, cause: 'standing' });
+  }
+  if (input.change.cause === 'standing') {
+    // Only the registry's part moved: one entry says so.
+    return {
+      record: { subject, id: input.id, counts, standing, score: rescored.score, tier: rescored.tier, components: rescored.components, version: (stored?.version ?? 0) + 1, updatedAt: at },
+      entries,
+    };
   }
   const next = applyToCounts(counts, input.change);
   const after = creditScore(subject, next, standing, policy);

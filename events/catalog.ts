@@ -67,6 +67,8 @@ export const eventData = {
   ReminderDue: z.object({ visitId: Id, caregiverId: Id }),
   /** Internal: the assigned caregiver should have checked in by now. */
   NoShowDue: z.object({ visitId: Id, caregiverId: Id }),
+  /** Internal: a certificate, licence or course of this subject starts or lapses today; its credit is computed again. */
+  StandingDue: z.object({ subject: CreditSubject, id: Id }),
   /** Internal: a weekly series' horizon has moved; its next visits are due to be made. */
   SeriesDue: z.object({ seriesId: Id }),
   /**

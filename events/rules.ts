@@ -27,8 +27,8 @@ export const eventRules: readonly EventRule[] = [
   },
   {
     name: 'KeepCreditArchive',
-    description: 'Credit scores with their history, and the rating counters behind the positive-rating rate: ratings, completed visits, no-shows and upheld complaints',
-    detailTypes: ['EvaluationSubmitted', 'VisitCompleted', 'VisitNoShow', 'ComplaintDecided'],
+    description: 'Credit scores with their history, and the rating counters behind the positive-rating rate: ratings, completed visits, no-shows, upheld complaints, and certificates or licences lapsing',
+    detailTypes: ['EvaluationSubmitted', 'VisitCompleted', 'VisitNoShow', 'ComplaintDecided', 'StandingDue'],
     target: 'ledger',
   },
 ];

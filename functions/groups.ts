@@ -22,7 +22,7 @@ export const handlerGroups = {
   relay: { description: 'Outbox relay: table stream to the event bus', trigger: 'stream', needs: ['publishEvents'] },
   dispatch: { description: 'Offers visits to caregivers in waves', trigger: 'events', needs: ['readTable', 'writeTable', 'scheduleEvents'] },
   credit: { description: 'Credit records, complaints, rating statistics and the national credit exchange', trigger: 'http', needs: ['readTable', 'writeTable'] },
-  ledger: { description: 'Keeps the credit archive and rating counters from events', trigger: 'events', needs: ['readTable', 'writeTable'] },
+  ledger: { description: 'Keeps the credit archive and rating counters from events', trigger: 'events', needs: ['readTable', 'writeTable', 'scheduleEvents'] },
   // residentIdHash: "my jobs" checks that the caregiver's number on file still has the hash the request named.
   notify: { description: 'Sends caregivers their offer links by SMS', trigger: 'events', needs: ['readTable', 'writeTable', 'sendSms', 'residentIdHash'] },
 } as const satisfies Record<string, HandlerGroup>;

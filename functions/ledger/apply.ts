@@ -1,8 +1,9 @@
 import * as z from 'zod';
-import { type CountChange, type CreditSubject, type RatingScope, ledgerStep, standingOf } from '../../domain/credit.js';
+import { type CountChange, type CreditSubject, type RatingScope, type Standing, creditScore, ledgerStep, nextStandingChange, standingOf } from '../../domain/credit.js';
 import { POSITIVE_STARS, countsForService } from '../../domain/evaluation.js';
 import { CITY_CODE } from '../../domain/principal.js';
-import { cityDate } from '../../domain/time.js';
+import { cityDate, toCityTime } from '../../domain/time.js';
+import { createHash } from 'node:crypto';
 import { type AnyEvent, type EventOf, makeEvent } from '../../events/catalog.js';
 import { isTransactionCancelled } from '../shared/errors.js';
 import { keys, lists } from '../shared/keys.js';
@@ -109,6 +110,8 @@ async function planOf(p: Platform, event: AnyEvent): Promise<Plan | undefined> {
       if (!offer) throw new Error(`no-show on a missing offer ${event.data.visitId}/${event.data.caregiverId}`);
       return { subjects: both(event.data.caregiverId, offer.enterpriseId, { cause: 'noShow' }, { visitId: event.data.visitId }), extra: [] };
     }
+    case 'StandingDue':
+      return { subjects: [{ subject: event.data.subject, id: event.data.id, change: { cause: 'standing' }, refs: {} }], extra: [] };
     case 'ComplaintDecided': {
       const d = event.data;
       if (d.outcome !== 'upheld') return undefined;
@@ -119,11 +122,25 @@ async function planOf(p: Platform, event: AnyEvent): Promise<Plan | undefined> {
   }
 }
 
-/** The registry's part of a subject's score today. */
-const standingNow = async (p: Platform, sc: SubjectChange, today: string) =>
-  sc.subject === 'caregiver'
-    ? standingOf({ subject: 'caregiver', record: await getCaregiver(p, sc.id) }, today)
-    : standingOf({ subject: 'enterprise', record: await getEnterprise(p, sc.id) }, today);
+/** The registry's part of a subject's score today, and the next day it will read differently. */
+async function standingNow(p: Platform, sc: Pick<SubjectChange, 'subject' | 'id'>, today: string): Promise<{ standing: Standing; next: string | undefined }> {
+  const input = sc.subject === 'caregiver' ? { subject: 'caregiver' as const, record: await getCaregiver(p, sc.id) } : { subject: 'enterprise' as const, record: await getEnterprise(p, sc.id) };
+  return { standing: standingOf(input, today), next: nextStandingChange(input, today) };
+}
+
+const sameStanding = (a: Standing, b: Standing) => a.credentialsValid === b.credentialsValid && a.trainingHours === b.trainingHours;
+
+/** Schedule names are short and safe: the subject's kind, a digest of its id, the day. */
+const standingDueName = (subject: CreditSubject, id: string, date: string) =>
+  `standing-${subject.slice(0, 1)}-${createHash('sha256').update(id).digest('hex').slice(0, 20)}-${date.replaceAll('-', '')}`;
+
+/** Wakes the subject's credit on the day its standing will change (a schedule of that name already there is fine). */
+async function scheduleStandingReview(p: Platform, sc: Pick<SubjectChange, 'subject' | 'id'>, next: string | undefined): Promise<void> {
+  if (!next) return;
+  const at = new Date(`${next}T00:05:00+08:00`);
+  const event = makeEvent('StandingDue', { subject: sc.subject, id: sc.id }, { id: `standing-${sc.subject}-${sc.id}-${next}`, occurredAt: toCityTime(at) });
+  await p.scheduler.schedule({ name: standingDueName(sc.subject, sc.id, next), at, event });
+}
 
 /**
  * A subject's share of the transaction: the next record (conditional on the
@@ -131,9 +148,13 @@ const standingNow = async (p: Platform, sc: SubjectChange, today: string) =>
  * entries, the caregiver's summary on its own item (read by dispatch and the
  * verify page), and CreditChanged when the score moved.
  */
-async function subjectItems(p: Platform, event: AnyEvent, sc: SubjectChange, today: string): Promise<TransactItem[]> {
+async function subjectItems(p: Platform, event: AnyEvent, sc: SubjectChange, today: string): Promise<{ items: TransactItem[]; next: string | undefined }> {
   const table = p.config.tableName;
-  const [stored, standing] = await Promise.all([readCredit(p, sc.subject, sc.id), standingNow(p, sc, today)]);
+  const [stored, { standing, next: nextChange }] = await Promise.all([readCredit(p, sc.subject, sc.id), standingNow(p, sc, today)]);
+  // A review on a day nothing changed after all (the registry moved on): nothing to write.
+  if (sc.change.cause === 'standing' && (!stored || (sameStanding(stored.standing, standing) && creditScore(sc.subject, stored.counts, standing).score === stored.score))) {
+    return { items: [], next: nextChange };
+  }
   const step = ledgerStep({ subject: sc.subject, id: sc.id, stored, standing, change: sc.change, at: event.occurredAt, refs: sc.refs });
   const { record: next } = step;
   const items: TransactItem[] = step.entries.map((entry, n) => ({
@@ -166,7 +187,7 @@ async function subjectItems(p: Platform, event: AnyEvent, sc: SubjectChange, tod
     const data = { subject: sc.subject, id: sc.id, score: next.score, tier: next.tier, delta: moved, cause: sc.change.cause, ...(sc.refs.visitId ? { visitId: sc.refs.visitId } : {}) };
     items.push(outboxPut(p, makeEvent('CreditChanged', data, { id: `${event.id}-${sc.subject}`, occurredAt: event.occurredAt })));
   }
-  return items;
+  return { items, next: nextChange };
 }
 
 function ratingItems(p: Platform, ratings: RatingDelta): TransactItem[] {
@@ -193,7 +214,8 @@ const MAX_ATTEMPTS = 8;
 /**
  * Applies one event to the credit archive, once: every subject's new record
  * and history, the rating counters and the event's marker go in one
- * transaction. A redelivery finds the marker and changes nothing; a rating
+ * transaction. Then each subject's next standing review is scheduled (the
+ * day a certificate, licence or course changes its score). A redelivery finds the marker and changes nothing; a rating
  * revision older than the one counted changes nothing; a concurrent event
  * for the same subject fails on the version, and this one is read and tried
  * again.
@@ -203,15 +225,24 @@ export async function applyToCredit(p: Platform, event: AnyEvent): Promise<void>
   const today = cityDate(new Date(event.occurredAt));
   for (let attempt = 1; ; attempt++) {
     const [applied, plan] = await Promise.all([getItem(p, z.object({}), marker, true), planOf(p, event)]);
-    if (applied || !plan) return; // applied before (a redelivery), or nothing to count
+    if (!plan) return; // nothing to count
+    if (applied) {
+      // A redelivery: counted before; only the reviews may not have been scheduled.
+      await Promise.all(plan.subjects.map(async (sc) => scheduleStandingReview(p, sc, (await standingNow(p, sc, today)).next)));
+      return;
+    }
+    const shares = await Promise.all(plan.subjects.map((sc) => subjectItems(p, event, sc, today)));
+    const scheduleNext = () => Promise.all(plan.subjects.map((sc, i) => scheduleStandingReview(p, sc, shares[i]!.next)));
+    if (shares.every((share) => share.items.length === 0)) return void (await scheduleNext());
     const items: TransactItem[] = [
       { Put: { TableName: p.config.tableName, Item: { ...marker, entity: 'LedgerApplied', ttl: Math.floor(Date.parse(event.occurredAt) / 1000) + APPLIED_RETENTION_SECONDS }, ConditionExpression: 'attribute_not_exists(PK)' } },
       ...plan.extra,
-      ...(await Promise.all(plan.subjects.map((sc) => subjectItems(p, event, sc, today)))).flat(),
+      ...shares.flatMap((share) => share.items),
       ...(plan.ratings ? ratingItems(p, plan.ratings) : []),
     ];
     try {
       await p.db.send(new TransactWriteCommand({ TransactItems: items }));
+      await scheduleNext();
       return;
     } catch (error) {
       if (!isTransactionCancelled(error) || attempt >= MAX_ATTEMPTS) throw error;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CREDIT_POLICY, NO_COUNTS, applyToCounts, creditScore, ledgerStep, positiveRate, recommendation, smoothedStars, standingOf } from '../../domain/credit.js';
+import { CREDIT_POLICY, NO_COUNTS, applyToCounts, creditScore, ledgerStep, nextStandingChange, positiveRate, recommendation, smoothedStars, standingOf } from '../../domain/credit.js';
 import { EVALUATION_TAGS, EvaluationRequest, evaluationRefusal, makeEvaluation, reviseEvaluation } from '../../domain/evaluation.js';
-import type { Caregiver } from '../../domain/registry.js';
+import type { Caregiver, Enterprise } from '../../domain/registry.js';
 
 const clean = { credentialsValid: true, trainingHours: 24 };
 
@@ -65,6 +65,24 @@ describe('standingOf', () => {
     } as unknown as Caregiver;
     expect(standingOf({ subject: 'caregiver', record: caregiver }, '2026-11-30')).toEqual({ credentialsValid: true, trainingHours: 16 });
     expect(standingOf({ subject: 'caregiver', record: caregiver }, '2027-01-02')).toEqual({ credentialsValid: false, trainingHours: 16 });
+  });
+});
+
+describe('nextStandingChange', () => {
+  it('finds the next day a certificate starts or lapses, or a course leaves the last year', () => {
+    const caregiver = {
+      certificates: [
+        { type: 'elderCare', number: 'X', validUntil: '2026-12-31' },
+        { type: 'nursing', number: 'Y', validFrom: '2026-12-10', validUntil: '2029-01-01' },
+      ],
+      training: [{ course: '急救', hours: 8, completedOn: '2026-01-05' }],
+    } as unknown as Caregiver;
+    expect(nextStandingChange({ subject: 'caregiver', record: caregiver }, '2026-11-30')).toBe('2026-12-10');
+    expect(nextStandingChange({ subject: 'caregiver', record: caregiver }, '2026-12-10')).toBe('2027-01-01');
+    expect(nextStandingChange({ subject: 'caregiver', record: caregiver }, '2027-01-01')).toBe('2027-01-05');
+    const company = { status: 'licensed', licenceValidUntil: '2027-06-30' } as unknown as Enterprise;
+    expect(nextStandingChange({ subject: 'enterprise', record: company }, '2026-11-30')).toBe('2027-07-01');
+    expect(nextStandingChange({ subject: 'enterprise', record: undefined }, '2026-11-30')).toBeUndefined();
   });
 });
 

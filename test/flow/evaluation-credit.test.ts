@@ -342,4 +342,32 @@ describe('the credit archive', () => {
     expect(((await (await http.get(`/enterprises/${strangerCompanyId}`, bureau)).json()) as { status: string }).status).toBe('licensed');
     expect(((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { credit: { tier: string } }).credit.tier).toBe('D');
   });
+
+  it('moves a score on the day a certificate lapses, and says why', async () => {
+    const caregiverId = assignment.caregiverId;
+    const today = cityDate(local.clock.now());
+    const inDays = (n: number) => cityDate(new Date(Date.parse(`${today}T12:00:00+08:00`) + n * 86_400_000));
+    const { certificates } = (await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { certificates: Array<Record<string, unknown>> };
+    const patched = await fetch(`${http.url}/caregivers/${caregiverId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bureau}` },
+      body: JSON.stringify({ certificates: certificates.map((c) => ({ ...c, validUntil: inDays(2) })) }),
+    });
+    expect(patched.status).toBe(200);
+    // Any credit event now schedules the review for the day after the papers lapse.
+    await applyToCredit(
+      local.platform,
+      makeEvent('EvaluationSubmitted', { visitId: 'v-before-lapse', centerId: DEMO_ANCHOR.hubCenterId, party: 'center', caregiverId, enterpriseId: assignment.enterpriseId, streetId: elder.streetId, serviceDate: today, stars: 5, revision: 1 }, { id: 'before-lapse', occurredAt: `${today}T12:00:00+08:00` }),
+    );
+    const before = await credit('caregivers', caregiverId);
+    expect(before.components.credentials.points).toBe(10);
+
+    await local.clock.set(new Date(`${inDays(3)}T00:10:00+08:00`));
+    await quiesce(local);
+    const after = await credit('caregivers', caregiverId);
+    expect(after.history[0]).toMatchObject({ cause: 'standing', delta: -10, score: after.score, at: `${inDays(3)}T00:05:00+08:00` });
+    expect(after.components.credentials.points).toBe(0);
+    expect(after.score).toBeCloseTo(before.score - 10, 6);
+    expect(((await (await http.get(`/caregivers/${caregiverId}`, bureau)).json()) as { credit: { score: number } }).credit.score).toBe(after.score);
+  });
 });

@@ -308,10 +308,10 @@ describe('IAM: each function may do what its group needs, and nothing else', () 
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it('only notify can send SMS, only dispatch can create schedules, only relay can publish', () => {
+  it('only notify can send SMS, only dispatch and the ledger can create schedules, only relay can publish', () => {
     const holders = (action: string) => groupNames.filter((g) => allows(cfn.statements(stack.functions[g].role), action));
     expect(holders('sms-voice:SendTextMessage')).toEqual(['notify']);
-    expect(holders('scheduler:CreateSchedule')).toEqual(['dispatch']);
+    expect(holders('scheduler:CreateSchedule')).toEqual(['dispatch', 'ledger']);
     expect(holders('events:PutEvents')).toEqual(['relay']);
   });
 
@@ -328,8 +328,8 @@ describe('IAM: each function may do what its group needs, and nothing else', () 
     cfn.template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
   });
 
-  it('dispatch schedules only in its own group, and passes only the scheduler role, only to Scheduler', () => {
-    const statements = cfn.statements(stack.functions.dispatch.role);
+  it.each(['dispatch', 'ledger'] as const)('%s schedules only in the platform’s schedule group, and passes only the scheduler role, only to Scheduler', (group) => {
+    const statements = cfn.statements(stack.functions[group].role);
     const create = statements.find((s) => actionsOf(s).includes('scheduler:CreateSchedule'));
     expect(JSON.stringify(create?.Resource)).toContain(`:schedule/${stack.scheduleGroupName}/*`);
     expect(cfn.resource(stack.scheduleGroup).Properties.Name).toBe(stack.scheduleGroupName);
