@@ -18,14 +18,13 @@ import type { Visit } from '../../domain/visit.js';
 import { type EvaluationRequest, evaluationClosesAt } from '../../domain/evaluation.js';
 import { submitEvaluation } from '../shared/evaluations.js';
 import { makeEvent } from '../../events/catalog.js';
-import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { isConditionFailed } from '../shared/errors.js';
 import type { HttpEvent } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getElder } from '../shared/registry-store.js';
-import { outboxPut, statusUpdate } from '../shared/store.js';
+import { outboxPut, statusUpdate, writeTogether } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type StoredOffer, historyPut } from '../shared/visit-store.js';
 import { type ResolvedLink, resolveLink } from './accept.js';
 
@@ -129,26 +128,18 @@ async function commit(p: Platform, visit: Visit, caregiverId: string, change: { 
   const at = toCityTime(now);
   const type = change.to === 'IN_PROGRESS' ? 'VisitCheckedIn' : 'VisitCompleted';
   const event = makeEvent(type, { visitId: visit.id, centerId: visit.centerId, caregiverId, at }, { id: p.newId(), occurredAt: at });
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          statusUpdate(p, keys.visit(visit.id), {
-            from: change.from,
-            to: change.to,
-            set: { verification: change.verification },
-            and: { expression: 'assignment.caregiverId = :caregiver', values: { ':caregiver': caregiverId } },
-          }),
-          historyPut(p, visit.id, { at, event: type, status: change.to, actor: `caregiver:${caregiverId}`, note: change.note }, event.id, now),
-          outboxPut(p, event),
-        ],
-      }),
-    );
-  } catch (error) {
-    // Another check-in (a double tap, a second phone) or a cancellation got there first.
-    if (isTransactionCancelled(error)) throw conflict(change.to === 'IN_PROGRESS' ? 'ALREADY_CHECKED_IN' : 'ALREADY_CHECKED_OUT', 'this visit changed meanwhile; reload the page');
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    statusUpdate(p, keys.visit(visit.id), {
+      from: change.from,
+      to: change.to,
+      set: { verification: change.verification },
+      and: { expression: 'assignment.caregiverId = :caregiver', values: { ':caregiver': caregiverId } },
+    }),
+    historyPut(p, visit.id, { at, event: type, status: change.to, actor: `caregiver:${caregiverId}`, note: change.note }, event.id, now),
+    outboxPut(p, event),
+  ]);
+  // Another check-in (a double tap, a second phone) or a cancellation got there first.
+  if (!written) throw conflict(change.to === 'IN_PROGRESS' ? 'ALREADY_CHECKED_IN' : 'ALREADY_CHECKED_OUT', 'this visit changed meanwhile; reload the page');
 }
 
 /**
@@ -163,29 +154,21 @@ export async function reportIncident(p: Platform, token: string | undefined, dev
   const at = toCityTime(now);
   const incident = { kind: request.kind, at, by: `caregiver:${offer.caregiverId}`, ...(request.note ? { note: request.note } : {}) };
   const event = makeEvent('VisitIncident', { visitId: visit.id, centerId: visit.centerId, caregiverId: offer.caregiverId, kind: request.kind }, { id: p.newId(), occurredAt: at });
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.visit(visit.id),
-              UpdateExpression: 'SET incidents = list_append(if_not_exists(incidents, :none), :incident), #reported = :at',
-              ConditionExpression: '#status IN (:assigned, :inProgress) AND assignment.caregiverId = :caregiver AND attribute_not_exists(#reported)',
-              ExpressionAttributeNames: { '#status': 'status', '#reported': `reported_${request.kind}` },
-              ExpressionAttributeValues: { ':none': [], ':incident': [incident], ':at': at, ':assigned': 'ASSIGNED', ':inProgress': 'IN_PROGRESS', ':caregiver': offer.caregiverId },
-            },
-          },
-          historyPut(p, visit.id, { at, event: 'VisitIncident', status: visit.status, actor: `caregiver:${offer.caregiverId}`, note: `${request.kind}${request.note ? `: ${request.note}` : ''}` }, event.id, now),
-          outboxPut(p, event),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) throw conflict('ALREADY_REPORTED', 'this was already reported, or the visit changed meanwhile');
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    {
+      Update: {
+        TableName: p.config.tableName,
+        Key: keys.visit(visit.id),
+        UpdateExpression: 'SET incidents = list_append(if_not_exists(incidents, :none), :incident), #reported = :at',
+        ConditionExpression: '#status IN (:assigned, :inProgress) AND assignment.caregiverId = :caregiver AND attribute_not_exists(#reported)',
+        ExpressionAttributeNames: { '#status': 'status', '#reported': `reported_${request.kind}` },
+        ExpressionAttributeValues: { ':none': [], ':incident': [incident], ':at': at, ':assigned': 'ASSIGNED', ':inProgress': 'IN_PROGRESS', ':caregiver': offer.caregiverId },
+      },
+    },
+    historyPut(p, visit.id, { at, event: 'VisitIncident', status: visit.status, actor: `caregiver:${offer.caregiverId}`, note: `${request.kind}${request.note ? `: ${request.note}` : ''}` }, event.id, now),
+    outboxPut(p, event),
+  ]);
+  if (!written) throw conflict('ALREADY_REPORTED', 'this was already reported, or the visit changed meanwhile');
   return { visitId: visit.id, incident };
 }
 

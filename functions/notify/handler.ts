@@ -1,16 +1,15 @@
 import '../shared/aws/platform.js';
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { findService } from '../../domain/catalog.js';
 import { type SmsTemplateId, smsLinkToken, smsVisitParams } from '../../domain/sms.js';
 import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
-import { isTransactionCancelled } from '../shared/errors.js';
 import { logger } from '../shared/http.js';
 import { type DeskOwner, keys } from '../shared/keys.js';
 import { type Platform, platform } from '../shared/platform.js';
 import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
-import { markOnce } from '../shared/store.js';
+import { markOnce, writeTogether } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit, readVisit } from '../shared/visit-store.js';
 import type { Elder } from '../../domain/registry.js';
@@ -53,43 +52,35 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
   const tokenHash = hashToken(token);
   const previous = offer[expected.hash];
   const now = p.clock.now();
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: p.config.tableName,
-              Item: {
-                ...keys.link(tokenHash),
-                entity: 'Link',
-                kind: 'job',
-                visitId,
-                caregiverId,
-                issuedAt: now.toISOString(),
-                ttl: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: keys.offer(visitId, caregiverId),
-              UpdateExpression: 'SET #hash = :hash',
-              // The link as read: of two deliveries at once, only one mints and sends.
-              ConditionExpression: `#status = :expected AND attribute_not_exists(#marker) AND ${previous ? '#hash = :previous' : 'attribute_not_exists(#hash)'}`,
-              ExpressionAttributeNames: { '#status': 'status', '#marker': expected.marker, '#hash': expected.hash },
-              ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(previous ? { ':previous': previous } : {}) },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) return; // accepted, revoked or sent meanwhile
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    {
+      Put: {
+        TableName: p.config.tableName,
+        Item: {
+          ...keys.link(tokenHash),
+          entity: 'Link',
+          kind: 'job',
+          visitId,
+          caregiverId,
+          issuedAt: now.toISOString(),
+          ttl: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+    {
+      Update: {
+        TableName: p.config.tableName,
+        Key: keys.offer(visitId, caregiverId),
+        UpdateExpression: 'SET #hash = :hash',
+        // The link as read: of two deliveries at once, only one mints and sends.
+        ConditionExpression: `#status = :expected AND attribute_not_exists(#marker) AND ${previous ? '#hash = :previous' : 'attribute_not_exists(#hash)'}`,
+        ExpressionAttributeNames: { '#status': 'status', '#marker': expected.marker, '#hash': expected.hash },
+        ExpressionAttributeValues: { ':hash': tokenHash, ':expected': expected.offer, ...(previous ? { ':previous': previous } : {}) },
+      },
+    },
+  ]);
+  if (!written) return; // accepted, revoked or sent meanwhile
   // The template says what the link is for; the link itself is `{publicBaseUrl}/j/{token}`.
   // A rescheduled visit asks its caregiver first: to them the offer reads as the visit moving to a new time.
   const template = kind === 'offer' && visit.rescheduledFrom && visit.preferredCaregiverId === caregiverId ? 'changed' : kind;

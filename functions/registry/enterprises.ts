@@ -20,7 +20,7 @@ import { keys, lists } from '../shared/keys.js';
 import { GSI1_KEYS, type PageQuery, queryPage } from '../shared/pagination.js';
 import type { Platform } from '../shared/platform.js';
 import { getEnterprise, registryItems } from '../shared/registry-store.js';
-import { getItem, parseItem, statusUpdate } from '../shared/store.js';
+import { getItem, parseItem, statusUpdate, writeTogether } from '../shared/store.js';
 import { setFields } from '../shared/update.js';
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.orgId}`;
@@ -114,20 +114,12 @@ export async function changeEnterpriseStatus(p: Platform, id: string, transition
   const now = p.clock.now();
   const change = transitionEnterprise(enterprise, transition, now);
   const audit: EnterpriseAudit = { at: toCityTime(now), action: change.action, from: change.from, to: change.to, reason, actor: actorOf(principal) };
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          // The list index moves with the status, so companies list by their new status.
-          statusUpdate(p, keys.enterprise(id), { from: change.from, to: change.to, set: { GSI1SK: lists.enterprisesOfCity(change.to, id).GSI1SK } }),
-          { Put: { TableName: p.config.tableName, Item: registryItems.enterpriseAudit(id, audit, p.newId(), now) } },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the company changed meanwhile; reload and try again', 'status');
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    // The list index moves with the status, so companies list by their new status.
+    statusUpdate(p, keys.enterprise(id), { from: change.from, to: change.to, set: { GSI1SK: lists.enterprisesOfCity(change.to, id).GSI1SK } }),
+    { Put: { TableName: p.config.tableName, Item: registryItems.enterpriseAudit(id, audit, p.newId(), now) } },
+  ]);
+  if (!written) throw conflict('CONCURRENT_CHANGE', 'the company changed meanwhile; reload and try again', 'status');
   return readEnterpriseView(p, id);
 }
 

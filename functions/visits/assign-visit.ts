@@ -1,16 +1,14 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describeExclusions, selectCandidates } from '../../domain/dispatch.js';
 import { conflict, forbidden, notFound } from '../../domain/errors.js';
 import { defaultTravelModel } from '../../domain/geo.js';
 import type { Principal } from '../../domain/principal.js';
 import { toCityTime } from '../../domain/time.js';
 import { makeEvent } from '../../events/catalog.js';
-import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getElder, getEnterprise, getStreet } from '../shared/registry-store.js';
 import { bookingItem, readSchedules, visitDates } from '../shared/schedule-store.js';
-import { outboxPut, statusUpdate } from '../shared/store.js';
+import { outboxPut, statusUpdate, writeTogether } from '../shared/store.js';
 import { historyPut, readVisit, servedUpdate, toView, visitItems } from '../shared/visit-store.js';
 
 /** By hand, distance is the person's judgement; every other rule still holds. */
@@ -54,43 +52,35 @@ export async function assignVisit(p: Platform, principal: Principal, id: string,
   const actor = `${principal.role}:${principal.orgId}`;
   const existing = record.offers.find((o) => o.caregiverId === caregiver.id);
   const event = makeEvent('VisitAssigned', { visitId: id, centerId: visit.centerId, caregiverId: caregiver.id, enterpriseId: enterprise.id, acceptedAt: at }, { id: p.newId(), occurredAt: at });
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          statusUpdate(p, keys.visit(id), {
-            from: visit.status,
-            to: 'ASSIGNED',
-            set: { assignment: { caregiverId: caregiver.id, enterpriseId: enterprise.id, acceptedAt: at, assignedBy: actor } },
-            and: { expression: 'wave = :wave', values: { ':wave': visit.wave } },
-          }),
-          {
-            // The caregiver's offer for this visit, accepted: a fresh one, or one that expired or was declined before.
-            Put: {
-              TableName: p.config.tableName,
-              Item: visitItems.offer({
-                visitId: id,
-                caregiverId: caregiver.id,
-                enterpriseId: enterprise.id,
-                status: 'ACCEPTED',
-                wave: Math.max(1, visit.wave),
-                travelMinutes: candidate.travelMinutes,
-                sentAt: existing?.sentAt ?? at,
-                expiresAt: visit.latestStart,
-                acceptedAt: at,
-              }),
-            },
-          },
-          historyPut(p, id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor, note: `by hand: ${reason}` }, event.id, now),
-          await bookingItem(p, { caregiverId: caregiver.id, maxVisitsPerDay: caregiver.maxVisitsPerDay, visit, location: elder.location }),
-          outboxPut(p, event),
-          servedUpdate(p, visit.elderId, caregiver.id, id),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the visit or the caregiver’s day changed meanwhile; reload and try again', 'status');
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    statusUpdate(p, keys.visit(id), {
+      from: visit.status,
+      to: 'ASSIGNED',
+      set: { assignment: { caregiverId: caregiver.id, enterpriseId: enterprise.id, acceptedAt: at, assignedBy: actor } },
+      and: { expression: 'wave = :wave', values: { ':wave': visit.wave } },
+    }),
+    {
+      // The caregiver's offer for this visit, accepted: a fresh one, or one that expired or was declined before.
+      Put: {
+        TableName: p.config.tableName,
+        Item: visitItems.offer({
+          visitId: id,
+          caregiverId: caregiver.id,
+          enterpriseId: enterprise.id,
+          status: 'ACCEPTED',
+          wave: Math.max(1, visit.wave),
+          travelMinutes: candidate.travelMinutes,
+          sentAt: existing?.sentAt ?? at,
+          expiresAt: visit.latestStart,
+          acceptedAt: at,
+        }),
+      },
+    },
+    historyPut(p, id, { at, event: 'VisitAssigned', status: 'ASSIGNED', actor, note: `by hand: ${reason}` }, event.id, now),
+    await bookingItem(p, { caregiverId: caregiver.id, maxVisitsPerDay: caregiver.maxVisitsPerDay, visit, location: elder.location }),
+    outboxPut(p, event),
+    servedUpdate(p, visit.elderId, caregiver.id, id),
+  ]);
+  if (!written) throw conflict('CONCURRENT_CHANGE', 'the visit or the caregiver’s day changed meanwhile; reload and try again', 'status');
   return toView((await readVisit(p, id))!);
 }

@@ -1,12 +1,10 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../domain/errors.js';
 import { toCityTime } from '../../domain/time.js';
 import { CANCELLABLE, type Visit } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
-import { isTransactionCancelled } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
-import { outboxPut, statusUpdate, type TransactItem } from '../shared/store.js';
+import { outboxPut, statusUpdate, type TransactItem, writeTogether } from '../shared/store.js';
 import { historyPut, readVisit, toView } from '../shared/visit-store.js';
 
 /**
@@ -34,11 +32,7 @@ export function assertCancellable(visit: Visit | undefined, centerId: string, id
 export async function cancelVisit(p: Platform, centerId: string, id: string, reason: string) {
   const visit = (await readVisit(p, id))?.visit;
   assertCancellable(visit, centerId, id);
-  try {
-    await p.db.send(new TransactWriteCommand({ TransactItems: cancellationItems(p, visit, { reason, actor: `center:${centerId}` }, p.clock.now()) }));
-  } catch (error) {
-    if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
-    throw error;
-  }
+  const written = await writeTogether(p, cancellationItems(p, visit, { reason, actor: `center:${centerId}` }, p.clock.now()));
+  if (!written) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
   return toView((await readVisit(p, id))!);
 }

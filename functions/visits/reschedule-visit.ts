@@ -1,11 +1,10 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { conflict, notFound } from '../../domain/errors.js';
 import { type RescheduleVisitRequest, planVisit } from '../../domain/visit.js';
-import { isTransactionCancelled } from '../shared/errors.js';
 import type { Platform } from '../shared/platform.js';
 import { getElder, getStreet } from '../shared/registry-store.js';
 import { readVisit, requestedVisitItems } from '../shared/visit-store.js';
+import { writeTogether } from '../shared/store.js';
 import { assertCancellable, cancellationItems } from './cancel-visit.js';
 
 /**
@@ -47,19 +46,11 @@ export async function rescheduleVisit(
   const visit = { ...planned, rescheduledFrom: old.id, ...(old.assignment ? { preferredCaregiverId: old.assignment.caregiverId } : {}) };
   const reason = `rescheduled to ${visit.earliestStart}: ${request.reason}`;
   const actor = `center:${callerCenterId}`;
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          ...cancellationItems(p, old, { reason, actor, note: `${reason} (new visit ${visit.id})` }, now),
-          ...requestedVisitItems(p, visit, actor, now, `rescheduled from ${old.id}`),
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    ...cancellationItems(p, old, { reason, actor, note: `${reason} (new visit ${visit.id})` }, now),
+    ...requestedVisitItems(p, visit, actor, now, `rescheduled from ${old.id}`),
+  ]);
+  if (!written) throw conflict('CONCURRENT_CHANGE', 'the visit changed meanwhile; reload and try again', 'status');
   return { id: visit.id, status: visit.status };
 }
 

@@ -6,9 +6,9 @@ import { Id } from '../../domain/registry.js';
 import { addMinutes, cityDate, toCityTime } from '../../domain/time.js';
 import { Urgency, type Visit } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
-import { isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { isConditionFailed } from '../shared/errors.js';
 import type { Platform } from '../shared/platform.js';
-import type { TransactItem } from '../shared/store.js';
+import { type TransactItem, writeTogether } from '../shared/store.js';
 import { requestedVisitItems } from '../shared/visit-store.js';
 
 /** A weekly series: the template its visits are made from, and how far they have been made. */
@@ -119,27 +119,19 @@ export async function extendSeries(p: Platform, seriesId: string): Promise<void>
   const target = series.recurrence.until < through ? series.recurrence.until : through;
   if (target <= series.createdThrough) return scheduleNext(p, series);
   const { items } = instanceItems(p, series, occurrenceDates(series.recurrence, dayAfter(series.createdThrough), target), now, 'system:series');
-  try {
-    await p.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: p.config.tableName,
-              Key: seriesKey(seriesId),
-              UpdateExpression: 'SET createdThrough = :target',
-              ConditionExpression: 'createdThrough = :was',
-              ExpressionAttributeValues: { ':target': target, ':was': series.createdThrough },
-            },
-          },
-          ...items,
-        ],
-      }),
-    );
-  } catch (error) {
-    if (isTransactionCancelled(error)) return; // another delivery made them
-    throw error;
-  }
+  const written = await writeTogether(p, [
+    {
+      Update: {
+        TableName: p.config.tableName,
+        Key: seriesKey(seriesId),
+        UpdateExpression: 'SET createdThrough = :target',
+        ConditionExpression: 'createdThrough = :was',
+        ExpressionAttributeValues: { ':target': target, ':was': series.createdThrough },
+      },
+    },
+    ...items,
+  ]);
+  if (!written) return; // another delivery made them
   await scheduleNext(p, { ...series, createdThrough: target });
 }
 
