@@ -313,6 +313,9 @@ export const RecommendationRule = {
   maxUpheldComplaints: 0,
 } as const;
 
+/** GET /bureau/rankings/enterprises: how many, and only the flagged ones (lowest first). */
+export const RankingQuery = z.object({ limit: z.coerce.number<string>().int().min(1).max(200).default(50), flagged: z.enum(['true', 'false']).default('false') });
+
 export const RankedEnterprise = z.object({
   enterpriseId: z.string(),
   name: z.string(),

@@ -1,7 +1,6 @@
 import '../shared/aws/platform.js';
-import * as z from 'zod';
 import { ComplaintStatus, DecideComplaintRequest, FileComplaintRequest } from '../../domain/complaint.js';
-import { RatingStatsQuery, standingOf } from '../../domain/credit.js';
+import { RankingQuery, RatingStatsQuery, standingOf } from '../../domain/credit.js';
 import { notFound } from '../../domain/errors.js';
 import { Id } from '../../domain/registry.js';
 import { cityDate } from '../../domain/time.js';
@@ -13,7 +12,6 @@ import { decideComplaint, fileComplaint, listComplaints, readComplaint } from '.
 import { ExportQuery, exportPage, exportResponse, importExchange, readUpload } from './exchange.js';
 import { enterpriseRanking, ratingStats } from './reports.js';
 
-const RankingQuery = z.object({ limit: z.coerce.number<string>().int().min(1).max(200).default(50), flagged: z.enum(['true', 'false']).default('false') });
 
 export const handler = httpHandler('credit', {
   'GET /caregivers/{id}/credit': async ({ params, principal, platform }) => {

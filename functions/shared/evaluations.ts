@@ -15,7 +15,7 @@ import { keys } from './keys.js';
 import type { Platform } from './platform.js';
 import { getElder } from './registry-store.js';
 import { getItem, outboxPut, writeTogether } from './store.js';
-import { historyPut, readVisit } from './visit-store.js';
+import { type VisitRecord, historyPut, readVisit } from './visit-store.js';
 
 /** Who is rating: the party, and the organisation or caregiver it speaks for. */
 export interface Rater {
@@ -30,8 +30,9 @@ const actorOf = (rater: Rater) => `${rater.party === 'household' ? 'center' : ra
  * The visit, if this rater is a party to it. Anyone else learns nothing, not
  * even that the visit exists.
  */
-async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise<Visit> {
-  const visit = (await readVisit(p, visitId))?.visit;
+async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise<VisitRecord> {
+  const record = await readVisit(p, visitId);
+  const visit = record?.visit;
   const isParty =
     visit &&
     (rater.party === 'center' || rater.party === 'household'
@@ -39,8 +40,8 @@ async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise
       : rater.party === 'enterprise'
         ? visit.assignment?.enterpriseId === rater.id
         : visit.assignment?.caregiverId === rater.id);
-  if (!visit || !isParty) throw notFound('VISIT_NOT_FOUND', `no visit ${visitId} of yours`, 'id');
-  return visit;
+  if (!record || !isParty) throw notFound('VISIT_NOT_FOUND', `no visit ${visitId} of yours`, 'id');
+  return record;
 }
 
 export const getEvaluation = (p: Platform, visitId: string, party: EvaluationParty) => getItem(p, EvaluationSchema, keys.evaluation(visitId, party), true);
@@ -75,7 +76,7 @@ async function evaluationEvent(p: Platform, visit: Visit, evaluation: Evaluation
  * evaluation's key is the party, so a second one fails its condition (409).
  */
 export async function submitEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest): Promise<Evaluation> {
-  const visit = await visitOfParty(p, rater, visitId);
+  const { visit } = await visitOfParty(p, rater, visitId);
   const now = p.clock.now();
   const refusal = evaluationRefusal(visit, now);
   if (refusal) throw refusal;
@@ -93,8 +94,9 @@ export async function submitEvaluation(p: Platform, rater: Rater, visitId: strin
 
 /** A party changes its own evaluation within the edit window; a concurrent change loses (409). */
 export async function changeEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest): Promise<Evaluation> {
-  const visit = await visitOfParty(p, rater, visitId);
-  const existing = await getEvaluation(p, visitId, rater.party);
+  // The visit's one Query brings its evaluations with it.
+  const { visit, evaluations } = await visitOfParty(p, rater, visitId);
+  const existing = evaluations.find((e) => e.party === rater.party);
   const now = p.clock.now();
   // Changes close with the rating week, whatever is left of the day's edit window.
   const closed = evaluationRefusal(visit, now);
