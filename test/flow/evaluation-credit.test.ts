@@ -118,6 +118,11 @@ describe('who may rate a visit, and when', () => {
     const followUp = await http.post(`/visits/${job.id}/follow-up`, { stars: 4, tags: ['polite'] }, center);
     expect(followUp.status).toBe(201);
     expect(await followUp.json()).toMatchObject({ party: 'household', by: `center:${DEMO_ANCHOR.hubCenterId}`, stars: 4 });
+    // The call's record corrected the same day: same stars, other tags.
+    const corrected = await send('PUT', `/visits/${job.id}/follow-up`, { stars: 4, tags: ['polite', 'patient'] }, center);
+    expect(corrected.status).toBe(200);
+    expect(await corrected.json()).toMatchObject({ party: 'household', stars: 4, tags: ['polite', 'patient'], revision: 2 });
+    await refused(() => send('PUT', `/visits/${job.id}/follow-up`, { stars: 4, tags: ['safeHome'] }, center), 400, { field: 'tags' });
 
     // Two submissions at once by the same party (a double tap on two screens): exactly one is kept.
     const employer = await http.token('enterprise', assignment.enterpriseId);
@@ -200,12 +205,18 @@ describe('complaints', () => {
     expect(await upheld.json()).toMatchObject({ status: 'upheld', decision: { outcome: 'upheld', by: 'bureau:150300' } });
     await refused(() => http.post(`/complaints/${complaint.id}/decision`, { outcome: 'dismissed', reason: '改判' }, bureau), 409, { code: 'ALREADY_DECIDED' });
     expect((await http.post(`/complaints/${other.id}/decision`, { outcome: 'dismissed', reason: '无法核实' }, bureau)).status).toBe(200);
+    const upheldQueue = (await (await http.get('/complaints?status=upheld', bureau)).json()) as { items: Array<{ id: string }> };
+    const dismissedQueue = (await (await http.get('/complaints?status=dismissed', bureau)).json()) as { items: Array<{ id: string }> };
+    expect(upheldQueue.items.map((c) => c.id)).toEqual([complaint.id]);
+    expect(dismissedQueue.items.map((c) => c.id)).toEqual([other.id]);
+    expect(((await (await http.get('/complaints', bureau)).json()) as { items: unknown[] }).items).toEqual([]);
+    expect((await errorOf(await http.get('/complaints?status=open', bureau))).field).toBe('status');
     await quiesce(local);
 
     // Nobody to complain about on a visit that never had a caregiver; and a month after the visit, too late.
-    const unserved = (await (await http.get('/visits?status=CANCELLED', center)).json()) as { items: Array<{ id: string; assignment: unknown }> };
-    const neverServed = unserved.items.find((v) => v.assignment === null);
-    if (neverServed) await refused(() => http.post(`/visits/${neverServed.id}/complaints`, { category: 'late', description: '无人上门服务' }, center), 409, { code: 'NO_CAREGIVER' });
+    const cancelled = (await (await http.get('/visits?status=CANCELLED', center)).json()) as { items: Array<{ id: string }> };
+    expect(cancelled.items.length).toBeGreaterThan(0);
+    await refused(() => http.post(`/visits/${cancelled.items[0]!.id}/complaints`, { category: 'late', description: '无人上门服务' }, center), 409, { code: 'NO_CAREGIVER' });
     await local.clock.set(new Date(Date.parse(`${job.day}T10:00:00+08:00`) + 31 * 86_400_000));
     await refused(() => http.post(`/visits/${job.id}/complaints`, { category: 'quality', description: '服务质量不好' }, center), 410, { code: 'COMPLAINT_WINDOW_CLOSED' });
 
@@ -240,7 +251,8 @@ describe('the credit archive', () => {
     // The company had the centre's separate 4 stars until the centre's change replaced the evaluation without them: then the caregiver's 2 count.
     const company = await credit('enterprises', assignment.enterpriseId);
     expect(company.counts.starsSum).toBe(2 + 4 + (secondAssignment.enterpriseId === assignment.enterpriseId ? 3 : 0));
-    expect(company.history.filter((h) => h.cause === 'ratingChanged')).toHaveLength(1);
+    // The centre's change and the follow-up's correction.
+    expect(company.history.filter((h) => h.cause === 'ratingChanged')).toHaveLength(2);
     expect(company.flagged).toBe(company.score < 60);
     expect((await http.get(`/enterprises/${assignment.enterpriseId}/credit`, strangerCompany)).status).toBe(404);
     expect((await http.get(`/enterprises/${assignment.enterpriseId}/credit`, await http.token('enterprise', assignment.enterpriseId))).status).toBe(200);
@@ -320,6 +332,9 @@ describe('the credit archive', () => {
     const verify = (await (await http.get(`/verify/${caregiver.code}`, undefined, { accept: 'application/json' })).json()) as { ratingSummary: unknown };
     const archive = await credit('caregivers', assignment.caregiverId);
     expect(verify.ratingSummary).toEqual({ count: archive.ratingCount, positiveRate: archive.positiveRate, tier: archive.tier });
+    const page = await (await http.get(`/verify/${caregiver.code}`)).text();
+    expect(page).toContain(`信用等级</dt><dd>${archive.tier}</dd>`);
+    expect(page).toContain(`${archive.ratingCount} 条评价`);
   });
 
   it('flags a company whose score falls below the threshold for the bureau, and suspends nobody', async () => {

@@ -10,6 +10,7 @@ import { caregiverPhoneHash } from '../../functions/shared/registry-store.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { caregiverBody, companyBody, residentId } from '../support/bodies.js';
+import { acceptedJob as acceptedOnPhone, requestVisit } from '../support/jobs.js';
 import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /**
@@ -66,29 +67,15 @@ async function myJobsLink(phone: string): Promise<string> {
   return meTokenOf(sms.text)!;
 }
 
-async function requestVisit(day: string): Promise<string> {
-  const res = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
-}
-
-/** A visit offered and accepted through its SMS link, on a phone whose cookie is returned. */
+/** A visit offered and accepted through its SMS link, on a phone whose cookie is returned, with its caregiver. */
 async function acceptedJob(day: string): Promise<Job> {
-  const id = await requestVisit(day);
-  const message = await waitFor(async () => {
-    const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Sms[] };
-    return items.find((m) => tokenOf(m.text));
-  }, 'the offer SMS');
-  const token = tokenOf(message.text)!;
-  const accepted = await fetch(`${http.url}/j/${token}/accept`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: '{}' });
-  expect(accepted.status).toBe(200);
-  const cookie = accepted.headers.getSetCookie()[0]!.split(';')[0]!;
-  return { id, token, cookie, day, caregiverId: (await visit(id)).assignment!.caregiverId };
+  const job = await acceptedOnPhone(local, http, center, day);
+  return { ...job, caregiverId: (await visit(job.id)).assignment!.caregiverId };
 }
 
 /** A visit given to this caregiver by hand, once dispatch has offered it. */
 async function assignedJob(day: string, caregiverId: string): Promise<string> {
-  const id = await requestVisit(day);
+  const id = await requestVisit(http, center, day);
   await waitFor(async () => ((await visit(id)).status === 'OFFERED' ? true : undefined), 'the visit offered');
   const res = await http.post(`/visits/${id}/assign`, { caregiverId, reason: '老人点名要这位护理员' }, center);
   expect(res.status, await res.clone().text()).toBe(200);

@@ -444,21 +444,31 @@ describe('an elder moves', () => {
   });
 });
 
+/**
+ * An elder of the Xinhua hub centre registered where nobody can reach, and a
+ * visit for them that dispatch gives up on (UNFILLED); the centre's token,
+ * the hub centre of the elder's street, and the visit.
+ */
+async function unfilledVisitFarOut(input: { spot: { lat: number; lon: number }; name: string; address: string; careLevel: string; service: string; workdays: number }) {
+  const owner = await http.token('center', 'ctr-xinhua-hub');
+  const elder = await http.post('/elders', {
+    name: input.name, address: input.address, location: input.spot, careLevel: input.careLevel,
+    consent: { givenBy: input.name, givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
+  }, owner);
+  const { id: elderId } = (await elder.json()) as { id: string };
+  const detail = (await (await http.get(`/elders/${elderId}`, owner)).json()) as { streetId: string };
+  const hubId = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string }> }).items.find((s) => s.id === detail.streetId)!.hubCenterId;
+  const day = workday(local.clock.now(), input.workdays);
+  const created = await http.post('/visits', { elderId, serviceCode: input.service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
+  const { id } = (await created.json()) as { id: string };
+  await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+  return { owner, hubId, id };
+}
+
 describe('re-opening an unfilled visit', () => {
   it('dispatches it again once someone can go, at the hand of the street’s hub centre', async () => {
     const spot = { lat: 39.38, lon: 107.15 }; // far out in the desert: nobody within the second ring
-    const owner = await http.token('center', 'ctr-xinhua-hub');
-    const elder = await http.post('/elders', {
-      name: '乌日娜', address: '乌海市海南区公乌素镇南部牧点7号', location: spot, careLevel: 'mild',
-      consent: { givenBy: '乌日娜', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
-    }, owner);
-    const { id: elderId } = (await elder.json()) as { id: string };
-    const detail = (await (await http.get(`/elders/${elderId}`, owner)).json()) as { streetId: string };
-    const hubId = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string }> }).items.find((s) => s.id === detail.streetId)!.hubCenterId;
-    const day = workday(local.clock.now(), 3);
-    const created = await http.post('/visits', { elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
-    const { id } = (await created.json()) as { id: string };
-    await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+    const { owner, hubId, id } = await unfilledVisitFarOut({ spot, name: '乌日娜', address: '乌海市海南区公乌素镇南部牧点7号', careLevel: 'mild', service: 'cleaning', workdays: 3 });
     // The hub centre on duty hears of it.
     const hubPhone = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items.find((c) => c.id === hubId)!.dutyPhone!;
     const notice = await waitFor(async () => {
@@ -489,18 +499,7 @@ describe('re-opening an unfilled visit', () => {
 describe('assigning by hand', () => {
   it('lets the hub centre give an unfilled visit to a qualified caregiver, who gets the job by SMS', async () => {
     const spot = { lat: 39.36, lon: 107.02 }; // desert south of the towns: nobody within reach
-    const owner = await http.token('center', 'ctr-xinhua-hub');
-    const elder = await http.post('/elders', {
-      name: '其其格', address: '乌海市海南区巴音陶亥镇东部牧点2号', location: spot, careLevel: 'severe',
-      consent: { givenBy: '其其格', givenAt: '2026-01-05T10:00:00+08:00', purposes: ['居家上门服务'] },
-    }, owner);
-    const { id: elderId } = (await elder.json()) as { id: string };
-    const detail = (await (await http.get(`/elders/${elderId}`, owner)).json()) as { streetId: string };
-    const hubId = ((await (await http.get('/streets', bureau)).json()) as { items: Array<{ id: string; hubCenterId: string }> }).items.find((s) => s.id === detail.streetId)!.hubCenterId;
-    const day = workday(local.clock.now(), 4);
-    const created = await http.post('/visits', { elderId, serviceCode: 'bathing', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, owner, { 'idempotency-key': crypto.randomUUID() });
-    const { id } = (await created.json()) as { id: string };
-    await waitFor(async () => (((await (await http.get(`/visits/${id}`, owner)).json()) as { status: string }).status === 'UNFILLED' ? true : undefined), 'unfilled');
+    const { hubId, id } = await unfilledVisitFarOut({ spot, name: '其其格', address: '乌海市海南区巴音陶亥镇东部牧点2号', careLevel: 'severe', service: 'bathing', workdays: 4 });
 
     // A licensed company far away has a qualified caregiver, and one without a bathing certificate.
     const company = await createCompany({ services: ['bathing', 'cleaning'] });

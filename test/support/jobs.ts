@@ -32,11 +32,17 @@ export async function linkPage(http: Api, token: string, cookie?: string) {
   return { status: res.status, text: await res.text(), cookies: res.headers.getSetCookie(), headers: res.headers };
 }
 
-/** A visit of the demo elder on the n-th working day from now, 09:00–10:00, offered and accepted. */
-export async function acceptedJob(local: LocalPlatform, http: Api, center: string, n: number, service = 'cleaning'): Promise<Job> {
-  const day = workday(local.clock.now(), n);
-  const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
-  const { id } = (await created.json()) as { id: string };
+/** A visit of the demo elder on `day`, 09:00–10:00 city time; its id. */
+export async function requestVisit(http: Api, center: string, day: string, service = 'cleaning'): Promise<string> {
+  const res = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: service, earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** A visit of the demo elder on a day (or the n-th working day from now), 09:00–10:00, offered and accepted through its SMS link. */
+export async function acceptedJob(local: LocalPlatform, http: Api, center: string, when: number | string, service = 'cleaning'): Promise<Job> {
+  const day = typeof when === 'string' ? when : workday(local.clock.now(), when);
+  const id = await requestVisit(http, center, day, service);
   const message = await waitFor(async () => {
     const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
     return items.find((m) => tokenOf(m.text));
