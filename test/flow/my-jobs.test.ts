@@ -336,6 +336,7 @@ describe('one caregiver per mobile', () => {
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
+    await quiesce(local); // schedules the earlier tests set going may still be writing
     const before = await countItems(local);
     const twin = await http.post('/caregivers', caregiverBody(companyId, { phone: first.phone }), bureau);
     expect(twin.status).toBe(409);
