@@ -118,6 +118,9 @@ describe('who may rate a visit, and when', () => {
     const followUp = await http.post(`/visits/${job.id}/follow-up`, { stars: 4, tags: ['polite'] }, center);
     expect(followUp.status).toBe(201);
     expect(await followUp.json()).toMatchObject({ party: 'household', by: `center:${DEMO_ANCHOR.hubCenterId}`, stars: 4 });
+    // Let the ledger count this call before its correction: were the correction's event applied first, the
+    // ledger would rightly count it as the first rating and skip the older one, leaving no 'ratingChanged' to see.
+    await quiesce(local);
     // The call's record corrected the same day: same stars, other tags.
     const corrected = await send('PUT', `/visits/${job.id}/follow-up`, { stars: 4, tags: ['polite', 'patient'] }, center);
     expect(corrected.status).toBe(200);
