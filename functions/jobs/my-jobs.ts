@@ -7,6 +7,7 @@ import { MAX_LEAD_DAYS, VisitSchema } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
 import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, json, parseWith, wantsJson } from '../shared/http.js';
 import { keys } from '../shared/keys.js';
+import { mintLink } from '../shared/links.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiverPhoneHash, getCaregiver } from '../shared/registry-store.js';
 import { batchGet, getItem, outboxPut, parseItem, queryAll, writeTogether } from '../shared/store.js';
@@ -32,8 +33,6 @@ const asJson = (event: HttpEvent) => wantsJson(event) || /json/i.test(event.head
 /** As long as the job links' own cookie (jobs handler): the furthest a visit can be booked, plus its evaluation week. */
 const deviceCookieUntil = (p: Platform) => addMinutes(p.clock.now(), (MAX_LEAD_DAYS + 8) * 24 * 60);
 
-/** Job link items outlive their job a while, so that a late click reads "expired", not "unknown" (as notify keeps them). */
-const JOB_LINK_RETENTION_SECONDS = 30 * 24 * 3600;
 
 // ------------------------------------------------------------ asking for it
 
@@ -121,7 +120,7 @@ export async function openFromMyJobs(p: Platform, token: string | undefined, vis
   if (visit.status === 'CANCELLED') throw gone('VISIT_CANCELLED', 'this visit was cancelled');
   if (!onMyJobsList(visit, caregiver.id, now)) throw gone('LINK_EXPIRED', 'this job can no longer be opened');
 
-  const jobToken = p.newToken();
+  const link = mintLink(p, { kind: 'job', visitId, caregiverId: caregiver.id });
   const secret = deviceSecret ?? p.newToken();
   const deviceHash = hashToken(secret);
   const at = toCityTime(now);
@@ -130,13 +129,7 @@ export async function openFromMyJobs(p: Platform, token: string | undefined, vis
     ? { event: 'JobPhoneChanged', note: 'opened from the caregiver’s "my jobs" link: the job is now bound to that phone' }
     : { event: 'JobReopened', note: 'opened from the caregiver’s "my jobs" link on the phone it is bound to' };
   const written = await writeTogether(p, [
-    {
-      Put: {
-        TableName: p.config.tableName,
-        Item: { ...keys.link(hashToken(jobToken)), entity: 'Link', kind: 'job', visitId, caregiverId: caregiver.id, issuedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + JOB_LINK_RETENTION_SECONDS },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
+    link.put,
     {
       Update: {
         TableName: p.config.tableName,
@@ -144,7 +137,7 @@ export async function openFromMyJobs(p: Platform, token: string | undefined, vis
         UpdateExpression: 'SET myJobsLinkHash = :link, deviceHash = :device',
         ConditionExpression: '#status = :accepted',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':link': hashToken(jobToken), ':device': deviceHash, ':accepted': 'ACCEPTED' },
+        ExpressionAttributeValues: { ':link': link.tokenHash, ':device': deviceHash, ':accepted': 'ACCEPTED' },
       },
     },
     {
@@ -159,7 +152,7 @@ export async function openFromMyJobs(p: Platform, token: string | undefined, vis
     historyPut(p, visitId, { at, event: history.event, status: visit.status, actor: `caregiver:${caregiver.id}`, note: history.note }, p.newId(), now),
   ]);
   if (!written) throw conflict('NOT_ASSIGNED', 'this visit changed meanwhile; reload the list');
-  return { jobToken, secret };
+  return { jobToken: link.token, secret };
 }
 
 // ------------------------------------------------------------------ routes

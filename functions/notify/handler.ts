@@ -7,18 +7,15 @@ import { distanceKm } from '../../domain/geo.js';
 import { parseEvent } from '../../events/catalog.js';
 import { logger } from '../shared/http.js';
 import { type DeskOwner, keys } from '../shared/keys.js';
+import { mintLink } from '../shared/links.js';
 import { type Platform, platform } from '../shared/platform.js';
 import { caregiversNear, getCaregiver, getCenter, getElder, getStreet } from '../shared/registry-store.js';
 import { markOnce, writeTogether } from '../shared/store.js';
-import { hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit, readVisit } from '../shared/visit-store.js';
 import type { Elder } from '../../domain/registry.js';
 import type { IncidentKind } from '../../domain/verification.js';
 import { EscalationStep, type Visit } from '../../domain/visit.js';
 import { sendMyJobsLink } from './my-jobs-link.js';
-
-/** Link items outlive the offer so that a late click gets "expired", not "unknown"; 7 days of evaluation follow a visit. */
-const LINK_RETENTION_SECONDS = 30 * 24 * 3600;
 
 /**
  * The SMS that carry a link: an offer waits for an answer; a visit assigned
@@ -48,26 +45,11 @@ export async function sendOfferLink(p: Platform, visitId: string, caregiverId: s
   if (!visit || !caregiver || !service) throw new Error(`offer ${visitId}/${caregiverId} refers to missing data`);
   if (visit.status !== expected.visit) return; // taken or closed before the SMS went out
 
-  const token = p.newToken();
-  const tokenHash = hashToken(token);
+  const { token, tokenHash, put } = mintLink(p, { kind: 'job', visitId, caregiverId });
   const previous = offer[expected.hash];
   const now = p.clock.now();
   const written = await writeTogether(p, [
-    {
-      Put: {
-        TableName: p.config.tableName,
-        Item: {
-          ...keys.link(tokenHash),
-          entity: 'Link',
-          kind: 'job',
-          visitId,
-          caregiverId,
-          issuedAt: now.toISOString(),
-          ttl: Math.floor(now.getTime() / 1000) + LINK_RETENTION_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
+    put,
     {
       Update: {
         TableName: p.config.tableName,

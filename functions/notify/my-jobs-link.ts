@@ -4,13 +4,10 @@ import { canReceiveWork } from '../../domain/registry.js';
 import { smsLinkToken } from '../../domain/sms.js';
 import { addMinutes, cityDate } from '../../domain/time.js';
 import { keys } from '../shared/keys.js';
+import { mintLink } from '../shared/links.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiverPhoneHash, getCaregiver, getEnterprise } from '../shared/registry-store.js';
 import { getItem, writeTogether } from '../shared/store.js';
-import { hashToken } from '../shared/tokens.js';
-
-/** An expired my-jobs link item stays a week, so that a late click reads "expired", not "unknown". */
-const EXPIRED_LINK_RETENTION_SECONDS = 7 * 24 * 3600;
 
 /** The phone's lookup item: whose number it is. */
 const PhoneOwnerSchema = z.object({ caregiverId: z.string() });
@@ -36,25 +33,9 @@ export async function sendMyJobsLink(p: Platform, phoneHash: string, eventId: st
   if ((await caregiverPhoneHash(p, caregiver.phone)) !== phoneHash) return;
   const enterprise = await getEnterprise(p, caregiver.enterpriseId);
   if (!enterprise || !canReceiveWork(enterprise, cityDate(now))) return;
-  const token = p.newToken();
-  const tokenHash = hashToken(token);
-  const expiresAt = addMinutes(now, MY_JOBS_LINK_HOURS * 60);
+  const { token, put } = mintLink(p, { kind: 'mine', caregiverId: caregiver.id, expiresAt: addMinutes(now, MY_JOBS_LINK_HOURS * 60) });
   const written = await writeTogether(p, [
-    {
-      Put: {
-        TableName: p.config.tableName,
-        Item: {
-          ...keys.link(tokenHash),
-          entity: 'Link',
-          kind: 'mine',
-          caregiverId: caregiver.id,
-          issuedAt: now.toISOString(),
-          expiresAt: expiresAt.toISOString(),
-          ttl: Math.floor(expiresAt.getTime() / 1000) + EXPIRED_LINK_RETENTION_SECONDS,
-        },
-        ConditionExpression: 'attribute_not_exists(PK)',
-      },
-    },
+    put,
     {
       Update: {
         TableName: p.config.tableName,
