@@ -3,9 +3,9 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Elder } from '../../domain/registry.js';
 import type { VisitView } from '../../domain/visit.js';
-import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
+import { requestVisit, startJobsPlatform } from '../support/jobs.js';
+import { type Api, quiesce, smsAbout, tokenOf, workday } from '../support/platform.js';
 
 /**
  * The caregiver's pages in Debian's headless Chromium on a phone-sized
@@ -22,12 +22,11 @@ let local: LocalPlatform;
 let http: Api;
 let browser: Browser;
 let elder: Elder;
+let center: string;
 
 beforeAll(async () => {
   if (!haveChromium && !process.env.CI) return;
-  local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
-  http = api(local.url);
-  elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, await http.token('center', DEMO_ANCHOR.hubCenterId))).json()) as Elder;
+  ({ local, http, center, elder } = await startJobsPlatform());
   // As the machine notes advise: no background networking on a closed network.
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -43,14 +42,9 @@ afterAll(async () => {
 
 describe.skipIf(!haveChromium && !process.env.CI)('the caregiver on a phone', () => {
   it('accepts from the SMS link, checks in where the elder lives, checks out with a care note and rates the household', { timeout: 120_000 }, async () => {
-    const center = await http.token('center', DEMO_ANCHOR.hubCenterId);
     const day = workday(local.clock.now(), 2);
-    const created = await http.post('/visits', { elderId: DEMO_ANCHOR.elderId, serviceCode: 'cleaning', earliestStart: `${day}T09:00:00+08:00`, latestStart: `${day}T10:00:00+08:00` }, center, { 'idempotency-key': crypto.randomUUID() });
-    const { id } = (await created.json()) as { id: string };
-    const sms = await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
-      return items.find((m) => tokenOf(m.text));
-    }, 'the offer SMS');
+    const id = await requestVisit(http, center, day);
+    const sms = await smsAbout(http, id, (m) => tokenOf(m.text), 'the offer SMS');
     const link = `${local.url}/j/${tokenOf(sms.text)}`;
 
     // At the door: a fix 30 m from the home, as a phone reports it.

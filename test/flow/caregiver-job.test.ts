@@ -3,8 +3,8 @@ import type { Elder } from '../../domain/registry.js';
 import type { VisitView } from '../../domain/visit.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { acceptedJob, linkPage, postToLink } from '../support/jobs.js';
-import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
+import { acceptedJob, linkPage, postToLink, startJobsPlatform } from '../support/jobs.js';
+import { type Api, countItems, quiesce, smsAbout, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /**
  * The caregiver's job after accept, on the SMS link: bound to the phone that
@@ -25,11 +25,7 @@ async function setClock(iso: string) {
 }
 
 beforeAll(async () => {
-  local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
-  http = api(local.url);
-  center = await http.token('center', DEMO_ANCHOR.hubCenterId);
-  bureau = await http.token('bureau', '150300');
-  elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as Elder;
+  ({ local, http, center, bureau, elder } = await startJobsPlatform());
 });
 
 afterAll(async () => {
@@ -65,10 +61,7 @@ describe('the job page after accept', () => {
     await quiesce(local);
     await setClock(`${job.day}T07:01:00+08:00`);
     await local.scheduler.tick();
-    const reminder = await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ text: string }> };
-      return items.find((m) => m.text.includes('提醒'));
-    }, 'the reminder');
+    const reminder = await smsAbout(http, job.id, (m) => m.text.includes('提醒'), 'the reminder');
     const fresh = tokenOf(reminder.text)!;
     expect(fresh).not.toBe(job.token);
     expect((await linkPage(http, fresh, job.cookie)).text).toContain(elder.address);
@@ -220,10 +213,7 @@ describe('a no-show', () => {
     // The centre hears of it on its duty phone.
     const centres = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items;
     const dutyPhone = centres.find((c) => c.id === DEMO_ANCHOR.hubCenterId)!.dutyPhone!;
-    await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${job.id}`)).json()) as { items: Array<{ to: string; text: string }> };
-      return items.find((m) => m.to === dutyPhone && m.text.includes('未按时签到'));
-    }, 'the centre told');
+    await smsAbout(http, job.id, (m) => m.to === dutyPhone && m.text.includes('未按时签到'), 'the centre told');
     expect(await noShowsOf()).toBe(before + 1);
 
     // Neither of the caregiver's links (the offer's, the reminder's) acts any more, and neither shows anything personal.

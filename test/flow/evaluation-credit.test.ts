@@ -7,8 +7,8 @@ import { makeEvent } from '../../events/catalog.js';
 import { applyToCredit } from '../../functions/ledger/apply.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Job, acceptedJob, completedJob, linkPage, postToLink } from '../support/jobs.js';
-import { type Api, api, countItems, quiesce, startTestPlatform } from '../support/platform.js';
+import { type Job, acceptedJob, completedJob, linkPage, postToLink, startJobsPlatform } from '../support/jobs.js';
+import { type Api, countItems, quiesce } from '../support/platform.js';
 
 /**
  * Three-party evaluation and the credit archive, through HTTP against
@@ -46,12 +46,8 @@ async function refused(request: () => Promise<Response>, status: number, expecte
 }
 
 beforeAll(async () => {
-  local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
-  http = api(local.url);
-  center = await http.token('center', DEMO_ANCHOR.hubCenterId);
+  ({ local, http, center, bureau, elder } = await startJobsPlatform());
   otherCenter = await http.token('center', 'ctr-binhe-hub');
-  bureau = await http.token('bureau', '150300');
-  elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as Elder;
   job = await completedJob(local, http, center, elder, 2);
   const { assignment: a } = await visit(job.id);
   assignment = { caregiverId: a!.caregiverId, enterpriseId: a!.enterpriseId };

@@ -7,11 +7,10 @@ import { sendMyJobsLink } from '../../functions/notify/my-jobs-link.js';
 import { keys } from '../../functions/shared/keys.js';
 import type { Platform } from '../../functions/shared/platform.js';
 import { caregiverPhoneHash } from '../../functions/shared/registry-store.js';
-import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
 import { caregiverBody, companyBody, residentId } from '../support/bodies.js';
-import { acceptedJob as acceptedOnPhone, requestVisit } from '../support/jobs.js';
-import { type Api, api, countItems, quiesce, startTestPlatform, tokenOf, waitFor, workday } from '../support/platform.js';
+import { acceptedJob as acceptedOnPhone, requestVisit, startJobsPlatform } from '../support/jobs.js';
+import { type Api, countItems, quiesce, tokenOf, waitFor, workday } from '../support/platform.js';
 
 /**
  * "My jobs" (docs/decisions/0012): a caregiver asks by mobile number for a
@@ -93,11 +92,7 @@ let phone: string; // its caregiver's number on file
 let meToken: string;
 
 beforeAll(async () => {
-  local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
-  http = api(local.url);
-  center = await http.token('center', DEMO_ANCHOR.hubCenterId);
-  bureau = await http.token('bureau', '150300');
-  elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as Elder;
+  ({ local, http, center, bureau, elder } = await startJobsPlatform());
   job = await acceptedJob(workday(local.clock.now(), 2));
   phone = await phoneOf(job.caregiverId);
 });

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caregiverBody, companyBody, creditCode, residentId } from '../support/bodies.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, api, countItems, startTestPlatform, waitFor, workday } from '../support/platform.js';
+import { type Api, api, countItems, smsAbout, startTestPlatform, waitFor, workday } from '../support/platform.js';
 
 let local: LocalPlatform;
 let http: Api;
@@ -471,10 +471,7 @@ describe('re-opening an unfilled visit', () => {
     const { owner, hubId, id } = await unfilledVisitFarOut({ spot, name: '乌日娜', address: '乌海市海南区公乌素镇南部牧点7号', careLevel: 'mild', service: 'cleaning', workdays: 3 });
     // The hub centre on duty hears of it.
     const hubPhone = ((await (await http.get('/centers', bureau)).json()) as { items: Array<{ id: string; dutyPhone?: string }> }).items.find((c) => c.id === hubId)!.dutyPhone!;
-    const notice = await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ to: string; text: string }> };
-      return items.find((m) => m.to === hubPhone);
-    }, 'the hub centre told');
+    const notice = await smsAbout(http, id, (m) => m.to === hubPhone, 'the hub centre told');
     expect(notice.text).toContain('无人接单');
 
     // A company opens a site there and a caregiver joins.
@@ -519,10 +516,7 @@ describe('assigning by hand', () => {
     expect(assigned.status).toBe(200);
     expect(await assigned.json()).toMatchObject({ status: 'ASSIGNED', assignment: { caregiverId: qualified, assignedBy: `center:${hubId}` } });
     const phone = ((await (await http.get(`/caregivers/${qualified}`, bureau)).json()) as { phone: string }).phone;
-    const sms = await waitFor(async () => {
-      const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ to: string; text: string }> };
-      return items.find((m) => m.to === phone);
-    }, 'the job SMS');
+    const sms = await smsAbout(http, id, (m) => m.to === phone, 'the job SMS');
     expect(sms.text).toMatch(/^【一刻钟】派助浴/);
     const token = /\/j\/([A-Za-z0-9_-]+)/.exec(sms.text)![1];
     // An action before any page view binds nothing (the job would be locked to a secret nobody holds)…

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { Elder } from '../../domain/registry.js';
 import { DEMO_ANCHOR } from '../../local/demo-city.js';
 import type { LocalPlatform } from '../../local/platform.js';
-import { type Api, tokenOf, waitFor, workday } from './platform.js';
+import { type Api, api, smsAbout, startTestPlatform, tokenOf, workday } from './platform.js';
 
 /** A caregiver's accepted job: the visit, its link and the accepting phone's cookie. */
 export interface Job {
@@ -10,6 +10,25 @@ export interface Job {
   token: string;
   cookie: string;
   day: string;
+}
+
+/**
+ * The demo city ready for caregiver jobs: offers that wait ten minutes, the
+ * hub centre's and the bureau's tokens, and the demo elder. Stops the
+ * platform again if the rest fails, so that no DynamoDB Local is left behind.
+ */
+export async function startJobsPlatform() {
+  const local = await startTestPlatform({ seedScale: 0.05, offerTimeoutSeconds: 600 });
+  try {
+    const http = api(local.url);
+    const center = await http.token('center', DEMO_ANCHOR.hubCenterId);
+    const bureau = await http.token('bureau', '150300');
+    const elder = (await (await http.get(`/elders/${DEMO_ANCHOR.elderId}`, center)).json()) as Elder;
+    return { local, http, center, bureau, elder };
+  } catch (error) {
+    await local.stop();
+    throw error;
+  }
 }
 
 /** POST to a caregiver link as a phone would (form) or a script (JSON), with or without the bound phone's cookie. */
@@ -43,10 +62,7 @@ export async function requestVisit(http: Api, center: string, day: string, servi
 export async function acceptedJob(local: LocalPlatform, http: Api, center: string, when: number | string, service = 'cleaning'): Promise<Job> {
   const day = typeof when === 'string' ? when : workday(local.clock.now(), when);
   const id = await requestVisit(http, center, day, service);
-  const message = await waitFor(async () => {
-    const { items } = (await (await http.get(`/dev/sms?visitId=${id}`)).json()) as { items: Array<{ text: string }> };
-    return items.find((m) => tokenOf(m.text));
-  }, 'the offer SMS');
+  const message = await smsAbout(http, id, (m) => tokenOf(m.text), 'the offer SMS');
   const token = tokenOf(message.text)!;
   const accepted = await postToLink(http, token, 'accept', {});
   expect(accepted.status).toBe(200);

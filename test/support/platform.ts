@@ -59,6 +59,16 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, what: stri
 }
 
 /** The link token inside an SMS text. */
+/** An SMS as the local outbox shows it. */
+export interface OutboxSms {
+  to: string;
+  text: string;
+}
+
+/** The first SMS about a visit that `pick` accepts, once it is in the outbox. */
+export const smsAbout = (http: Api, visitId: string, pick: (m: OutboxSms) => unknown, what: string) =>
+  waitFor(async () => ((await (await http.get(`/dev/sms?visitId=${visitId}`)).json()) as { items: OutboxSms[] }).items.find(pick), what);
+
 export const tokenOf = (text: string) => /\/j\/([A-Za-z0-9_-]+)/.exec(text)?.[1];
 
 /** How many items the platform's table holds: proves a refused request wrote nothing. */
