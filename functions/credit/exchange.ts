@@ -1,7 +1,7 @@
 import { PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
-import { CreditHistoryEntry, type CreditRecord, CreditRecordSchema, type CreditSubject } from '../../domain/credit.js';
+import { type CreditHistoryEntry, type CreditRecord, CreditRecordSchema, type CreditSubject } from '../../domain/credit.js';
 import { Refusal, badRequest } from '../../domain/errors.js';
 import {
   CSV_BOM,
@@ -30,6 +30,7 @@ import {
 import { type Caregiver, CaregiverSchema, type Enterprise, EnterpriseSchema, EnterpriseStatus, Id } from '../../domain/registry.js';
 import { cityDate, toCityTime } from '../../domain/time.js';
 import { parseCsv } from '../imports/csv.js';
+import { creditHistory } from '../shared/credit-store.js';
 import { isConditionFailed } from '../shared/errors.js';
 import type { HttpEvent, HttpResult } from '../shared/http.js';
 import { keys, lists } from '../shared/keys.js';
@@ -143,18 +144,7 @@ async function creditsOf(p: Platform, subject: CreditSubject, ids: readonly stri
 
 /** The newest history entries of each subject that has a credit item (no item, no history: they are written together). */
 async function historiesOf(p: Platform, subject: CreditSubject, ids: readonly string[]): Promise<Map<string, CreditHistoryEntry[]>> {
-  const histories = await mapInParallel(ids, async (id) => {
-    const result = await p.db.send(
-      new QueryCommand({
-        TableName: p.config.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
-        ExpressionAttributeValues: { ':pk': keys.credit(subject, id).PK, ':history': 'HISTORY#' },
-        ScanIndexForward: false,
-        Limit: EXCHANGE_LIMITS.historyEntries,
-      }),
-    );
-    return [id, (result.Items ?? []).map((i) => parseItem(CreditHistoryEntry, i))] as const;
-  });
+  const histories = await mapInParallel(ids, async (id) => [id, await creditHistory(p, subject, id, EXCHANGE_LIMITS.historyEntries)] as const);
   return new Map(histories);
 }
 

@@ -22,25 +22,29 @@ export const readCredit = (p: Platform, subject: CreditSubject, id: string) => g
 /** How many history entries a credit view shows, newest first. */
 const HISTORY_SHOWN = 100;
 
+/** A subject's newest credit history entries, newest first. */
+export async function creditHistory(p: Platform, subject: CreditSubject, id: string, limit = HISTORY_SHOWN): Promise<CreditHistoryEntry[]> {
+  const result = await p.db.send(
+    new QueryCommand({
+      TableName: p.config.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
+      ExpressionAttributeValues: { ':pk': keys.credit(subject, id).PK, ':history': 'HISTORY#' },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map((item) => parseItem(CreditHistoryEntry, item));
+}
+
 /**
  * The score with its reasons and history. A subject without any event yet
  * shows the score it starts from: the prior rating and clean record, with
  * its credentials as the registry has them now (`standing`).
  */
 export async function creditView(p: Platform, subject: CreditSubject, id: string, standing: z.infer<typeof StandingSchema>): Promise<CreditView> {
-  const [stored, historyItems, national] = await Promise.all([
+  const [stored, history, national] = await Promise.all([
     readCredit(p, subject, id),
-    p.db
-      .send(
-        new QueryCommand({
-          TableName: p.config.tableName,
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :history)',
-          ExpressionAttributeValues: { ':pk': keys.credit(subject, id).PK, ':history': 'HISTORY#' },
-          ScanIndexForward: false,
-          Limit: HISTORY_SHOWN,
-        }),
-      )
-      .then((r) => r.Items ?? []),
+    creditHistory(p, subject, id),
     // Shown beside the score, never folded into it (docs/decisions/0014).
     getItem(p, StoredNationalCredit, keys.nationalCredit(subject, id)),
   ]);
@@ -56,7 +60,7 @@ export async function creditView(p: Platform, subject: CreditSubject, id: string
     counts,
     components: current.components,
     flagged: subject === 'enterprise' && current.score < CREDIT_POLICY.flagBelow,
-    history: historyItems.map((item) => parseItem(CreditHistoryEntry, item)),
+    history,
     ...(national ? { national: nationalCreditView(national) } : {}),
   };
 }
