@@ -1,4 +1,4 @@
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describeExclusions, secondRing, selectCandidates } from '../../domain/dispatch.js';
 import { defaultTravelModel } from '../../domain/geo.js';
 import type { Elder } from '../../domain/registry.js';
@@ -7,11 +7,11 @@ import { addSeconds, cityDate, toCityTime } from '../../domain/time.js';
 import { noShowAt } from '../../domain/verification.js';
 import { type EscalationStep, nextEscalationStep, type OfferStatus, type VisitStatus } from '../../domain/visit.js';
 import { makeEvent } from '../../events/catalog.js';
-import { cancelledOnlyByConflict, isConditionFailed, isTransactionCancelled } from '../shared/errors.js';
+import { isConditionFailed } from '../shared/errors.js';
 import { keys } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { caregiversNear, getCenter, getElder, readServedBefore } from '../shared/registry-store.js';
-import { outboxPut, statusUpdate, type TransactItem } from '../shared/store.js';
+import { outboxPut, statusUpdate, type TransactItem, writeTogether } from '../shared/store.js';
 import { readSchedules, unbook, visitDates } from '../shared/schedule-store.js';
 import { historyPut, readVisit, type VisitRecord, visitItems } from '../shared/visit-store.js';
 import { getSeries, rememberSeriesCaregiver } from '../visits/series.js';
@@ -41,19 +41,6 @@ function visitUpdate(p: Platform, record: VisitRecord, set: string, values: Reco
 /** An offer still PENDING moves to a final status; one that moved meanwhile is left as it is. */
 function closeOpenOffer(p: Platform, visitId: string, caregiverId: string, to: Extract<OfferStatus, 'EXPIRED' | 'REVOKED'>) {
   return statusUpdate(p, keys.offer(visitId, caregiverId), { from: 'PENDING' satisfies OfferStatus, to }).Update!;
-}
-
-async function transact(p: Platform, items: TransactItem[]): Promise<boolean> {
-  try {
-    await p.db.send(new TransactWriteCommand({ TransactItems: items }));
-    return true;
-  } catch (error) {
-    // A condition failed: another delivery of the same event, or an accept,
-    // changed the visit first. A bare write conflict decides nothing: rethrow,
-    // so the event is delivered again and the step re-reads.
-    if (isTransactionCancelled(error) && !cancelledOnlyByConflict(error)) return false;
-    throw error;
-  }
 }
 
 /**
@@ -125,7 +112,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
         ? noAccept
         : `no eligible caregiver: ${describeExclusions(excluded, model)}`;
     const event = makeEvent('VisitUnfilled', { visitId: visit.id, centerId: visit.centerId, reason }, { id: p.newId(), occurredAt: at });
-    await transact(p, [
+    await writeTogether(p, [
       visitUpdate(p, record, '#status = :status, unfilledReason = :reason', { ':status': 'UNFILLED' satisfies VisitStatus, ':reason': reason }),
       historyPut(p, visit.id, { at, event: 'VisitUnfilled', status: 'UNFILLED', actor: ACTOR, note: reason }, event.id, now),
       outboxPut(p, event),
@@ -142,7 +129,7 @@ export async function offerNextWave(p: Platform, record: VisitRecord): Promise<v
     ),
   );
   const historyId = p.newId();
-  await transact(p, [
+  await writeTogether(p, [
     visitUpdate(p, record, '#status = :status, wave = :wave, #ring = :ring', { ':status': 'OFFERED' satisfies VisitStatus, ':wave': wave, ':ring': ring }),
     ...chosen.map((candidate, index): TransactItem => ({
       Put: {
@@ -206,7 +193,7 @@ async function escalate(p: Platform, record: VisitRecord, step: EscalationStep, 
   await scheduleDeadline(p, record, wave);
   const event = makeEvent('VisitEscalated', { visitId: visit.id, centerId: visit.centerId, step, reason }, { id: p.newId(), occurredAt: at });
   const told = step === 'dispatchers' ? 'the nearby companies’ dispatchers are asked to assign someone' : 'the street’s hub centre is asked to assign someone';
-  await transact(p, [
+  await writeTogether(p, [
     visitUpdate(p, record, 'wave = :wave, escalation = :step', { ':wave': wave, ':step': step }),
     historyPut(p, visit.id, { at, event: 'VisitEscalated', status: 'OFFERED', actor: ACTOR, note: `${told}: ${reason}` }, event.id, now),
     outboxPut(p, event),
@@ -250,7 +237,7 @@ export async function onWaveDeadline(p: Platform, visitId: string, wave: number)
     const events = open.map((o) =>
       makeEvent('OfferExpired', { visitId, centerId: record.visit.centerId, caregiverId: o.caregiverId, wave }, { id: p.newId(), occurredAt: at }),
     );
-    const expired = await transact(p, [
+    const expired = await writeTogether(p, [
       // Holds the visit still: an accept that lands first wins, and this is dropped.
       visitUpdate(p, record, 'expiredWave = :wave', { ':wave': wave }),
       ...open.map((o): TransactItem => ({ Update: closeOpenOffer(p, visitId, o.caregiverId, 'EXPIRED') })),
@@ -349,7 +336,7 @@ export async function onNoShowDue(p: Platform, visitId: string, caregiverId: str
   const now = p.clock.now();
   const at = toCityTime(now);
   const event = makeEvent('VisitNoShow', { visitId, centerId: visit.centerId, caregiverId }, { id: p.newId(), occurredAt: at });
-  const moved = await transact(p, [
+  const moved = await writeTogether(p, [
     {
       Update: {
         TableName: p.config.tableName,
