@@ -1,21 +1,19 @@
 import '../shared/aws/platform.js';
 import { createHash } from 'node:crypto';
 import { Refusal } from '../../domain/errors.js';
-import { addMinutes, toCityTime } from '../../domain/time.js';
+import { toCityTime } from '../../domain/time.js';
 import { CheckInRequest, CheckOutRequest, ReportIncidentRequest, checklistFor } from '../../domain/verification.js';
-import { DeclineOfferRequest, MAX_LEAD_DAYS } from '../../domain/visit.js';
-import { type HttpEvent, type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
-import type { Platform } from '../shared/platform.js';
+import { DeclineOfferRequest } from '../../domain/visit.js';
+import { type HttpResult, type RouteContext, errorBody, formOrJsonBody, html, httpHandler, json, parseWith, wantsJson } from '../shared/http.js';
 import { getCenter } from '../shared/registry-store.js';
 import { acceptOffer, closedOfferRefusal, resolveLink } from './accept.js';
 import { declineOffer } from './decline.js';
 import { myJobsFormRoute, myJobsListRoute, openFromMyJobsRoute, requestMyJobsRoute } from './my-jobs.js';
-import { checkIn, checkOut, deviceCookie, deviceOf, evaluateHousehold, openJob, reportIncident } from './job.js';
+import { checkIn, checkOut, deviceCookie, deviceOf, evaluateHousehold, langOf, openJob, reportIncident } from './job.js';
 import { EvaluationRequest } from '../../domain/evaluation.js';
 import { getEvaluation } from '../shared/evaluations.js';
-import { type Lang, LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
+import { LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
-const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
 
 /** Nothing but our own inline script (by its hash), our styles and our forms; no referrer leaves with the token in it. */
 const PAGE_HEADERS = {
@@ -23,9 +21,6 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
 };
-
-/** The device cookie lives as long as any job could: the furthest a visit can be booked, plus its evaluation week. */
-const deviceCookieUntil = (p: Platform) => addMinutes(p.clock.now(), (MAX_LEAD_DAYS + 8) * 24 * 60);
 
 /**
  * What the link shows now: the offer while it is one, the job once this
@@ -57,7 +52,7 @@ async function linkPage(ctx: RouteContext, status: number, refusalCode?: string)
       ...(evaluation ? { evaluation } : {}),
     });
     const result = html(status, page, PAGE_HEADERS);
-    return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, job.newDeviceSecret, deviceCookieUntil(p))] } : result;
+    return job.newDeviceSecret ? { ...result, cookies: [deviceCookie(p, job.newDeviceSecret)] } : result;
   }
   const closed = offer.status === 'ACCEPTED' ? undefined : closedOfferRefusal(offer, visit, p.clock.now());
   const code = refusalCode ?? closed?.code;
@@ -103,7 +98,7 @@ export const handler = httpHandler('jobs', {
   'POST /j/{token}/accept': async (ctx) => {
     // The phone that accepts is the one the job is bound to (with the secret it already has, if any).
     const secret = deviceOf(ctx.event) ?? ctx.platform.newToken();
-    return act(ctx, () => acceptOffer(ctx.platform, ctx.params.token, secret), [deviceCookie(ctx.platform, secret, deviceCookieUntil(ctx.platform))]);
+    return act(ctx, () => acceptOffer(ctx.platform, ctx.params.token, secret), [deviceCookie(ctx.platform, secret)]);
   },
   'POST /j/{token}/decline': async (ctx) => {
     const { reason } = parseWith(DeclineOfferRequest, formOrJsonBody(ctx.event));

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { findService } from '../../domain/catalog.js';
 import { badRequest, conflict, forbidden, gone } from '../../domain/errors.js';
 import type { Elder } from '../../domain/registry.js';
-import { toCityTime } from '../../domain/time.js';
+import { addMinutes, toCityTime } from '../../domain/time.js';
 import {
   type CheckInRequest,
   type CheckOutRequest,
@@ -14,7 +14,7 @@ import {
   jobLinkExpiry,
   presence,
 } from '../../domain/verification.js';
-import type { Visit } from '../../domain/visit.js';
+import { MAX_LEAD_DAYS, type Visit } from '../../domain/visit.js';
 import { type EvaluationRequest, evaluationClosesAt } from '../../domain/evaluation.js';
 import { submitEvaluation } from '../shared/evaluations.js';
 import { makeEvent } from '../../events/catalog.js';
@@ -27,6 +27,7 @@ import { outboxPut, statusUpdate, writeTogether } from '../shared/store.js';
 import { hashToken } from '../shared/tokens.js';
 import { type StoredOffer, historyPut } from '../shared/visit-store.js';
 import { type ResolvedLink, resolveLink } from './accept.js';
+import type { Lang } from './pages.js';
 
 /**
  * A forwarded SMS must reveal nothing personal. A job is therefore bound to
@@ -37,11 +38,20 @@ import { type ResolvedLink, resolveLink } from './accept.js';
  */
 export const DEVICE_COOKIE = 'cd_device';
 
+/** The page language the link asks for: Chinese unless `?lang=en`. */
+export const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
+
 export const deviceOf = (event: HttpEvent): string | undefined =>
   event.cookies?.map((c) => /^cd_device=([A-Za-z0-9_-]{22})$/.exec(c.trim())?.[1]).find(Boolean);
 
-/** `path`: `/j/` for the job links; the "my jobs" pages keep a copy under `/me/`, so that one phone opening several jobs from them keeps one secret. */
-export function deviceCookie(p: Platform, secret: string, until: Date, path: '/j/' | '/me/' = '/j/'): string {
+/**
+ * The phone's cookie, which lives as long as any job could: the furthest a
+ * visit can be booked, plus its evaluation week. `path`: `/j/` for the job
+ * links; the "my jobs" pages keep a copy under `/me/`, so that one phone
+ * opening several jobs from them keeps one secret.
+ */
+export function deviceCookie(p: Platform, secret: string, path: '/j/' | '/me/' = '/j/'): string {
+  const until = addMinutes(p.clock.now(), (MAX_LEAD_DAYS + 8) * 24 * 60);
   const secure = p.config.publicBaseUrl.startsWith('https:') ? '; Secure' : '';
   return `${DEVICE_COOKIE}=${secret}; Path=${path}; Expires=${until.toUTCString()}; HttpOnly; SameSite=Lax${secure}`;
 }

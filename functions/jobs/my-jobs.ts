@@ -13,9 +13,8 @@ import { caregiverPhoneHash, getCaregiver } from '../shared/registry-store.js';
 import { batchGet, getItem, outboxPut, parseItem, queryAll, writeTogether } from '../shared/store.js';
 import { TOKEN_PATTERN, hashToken } from '../shared/tokens.js';
 import { getOffer, getVisit, historyPut } from '../shared/visit-store.js';
-import { deviceCookie, deviceOf } from './job.js';
+import { deviceCookie, deviceOf, langOf } from './job.js';
 import { myJobsFormPage, myJobsInvalidPage, myJobsListPage } from './my-jobs-pages.js';
-import type { Lang } from './pages.js';
 
 /**
  * "My jobs" (docs/decisions/0012): a caregiver asks by mobile number for a
@@ -25,13 +24,10 @@ import type { Lang } from './pages.js';
 
 type Headers = Record<string, string>;
 
-const langOf = (event: HttpEvent): Lang => (event.queryStringParameters?.lang === 'en' ? 'en' : 'zh');
 
 /** A script asked (JSON body or Accept), rather than the phone's form. */
 const asJson = (event: HttpEvent) => wantsJson(event) || /json/i.test(event.headers['content-type'] ?? '');
 
-/** As long as the job links' own cookie (jobs handler): the furthest a visit can be booked, plus its evaluation week. */
-const deviceCookieUntil = (p: Platform) => addMinutes(p.clock.now(), (MAX_LEAD_DAYS + 8) * 24 * 60);
 
 
 // ------------------------------------------------------------ asking for it
@@ -210,11 +206,10 @@ export const myJobsListRoute = ({ event, params, platform: p }: RouteContext, he
 export const openFromMyJobsRoute = ({ event, params, platform: p }: RouteContext, headers: Headers) =>
   orRefused(event, headers, async () => {
     const { jobToken, secret } = await openFromMyJobs(p, params.token, params.visitId, deviceOf(event));
-    const until = deviceCookieUntil(p);
     return {
       statusCode: 303,
       headers: { location: `/j/${jobToken}?lang=${langOf(event)}`, 'cache-control': 'no-store' },
       body: '',
-      cookies: [deviceCookie(p, secret, until), deviceCookie(p, secret, until, '/me/')],
+      cookies: [deviceCookie(p, secret), deviceCookie(p, secret, '/me/')],
     };
   });
