@@ -1,5 +1,5 @@
+import pMap from 'p-map';
 import { PutCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'csv-parse/sync';
 import * as z from 'zod';
 import { type CreditHistoryEntry, type CreditRecord, CreditRecordSchema, type CreditSubject } from '../../domain/credit.js';
 import { Refusal, badRequest } from '../../domain/errors.js';
@@ -17,6 +17,7 @@ import {
   type RegistryLookup,
   canonicalJson,
   csvColumnOf,
+  type CsvLayout,
   csvLayoutOf,
   csvLine,
   fromCsvCells,
@@ -29,7 +30,7 @@ import {
 } from '../../domain/exchange.js';
 import { type Caregiver, CaregiverSchema, type Enterprise, EnterpriseSchema, EnterpriseStatus, Id } from '../../domain/registry.js';
 import { cityDate, toCityTime } from '../../domain/time.js';
-import { parseCsv } from '../imports/csv.js';
+import { decodeUtf8, parseCsv, uploadedBytes } from '../imports/csv.js';
 import { creditHistory } from '../shared/credit-store.js';
 import { isConditionFailed } from '../shared/errors.js';
 import type { HttpEvent, HttpResult } from '../shared/http.js';
@@ -83,20 +84,6 @@ function decodeCursor(text: string, kind: ExportQuery['kind']): ExportCursor {
 /** Reads at once: enough to export a city in seconds, few enough not to throttle the table. */
 const CONCURRENCY = 8;
 
-async function mapInParallel<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]!);
-      }
-    }),
-  );
-  return results;
-}
-
 // ------------------------------------------------------------ registry reads
 
 const companyListKey = (company: Pick<Enterprise, 'id' | 'status'>) => ({ ...keys.enterprise(company.id), ...lists.enterprisesOfCity(company.status, company.id) });
@@ -144,7 +131,7 @@ async function creditsOf(p: Platform, subject: CreditSubject, ids: readonly stri
 
 /** The newest history entries of each subject that has a credit item (no item, no history: they are written together). */
 async function historiesOf(p: Platform, subject: CreditSubject, ids: readonly string[]): Promise<Map<string, CreditHistoryEntry[]>> {
-  const histories = await mapInParallel(ids, async (id) => [id, await creditHistory(p, subject, id, EXCHANGE_LIMITS.historyEntries)] as const);
+  const histories = await pMap(ids, async (id) => [id, await creditHistory(p, subject, id, EXCHANGE_LIMITS.historyEntries)] as const, { concurrency: CONCURRENCY });
   return new Map(histories);
 }
 
@@ -181,7 +168,7 @@ async function caregiverPage(p: Platform, cursor: ExportCursor | undefined, limi
   let more = true;
   while (more && entries.length < limit) {
     const page = await companiesAfter(p, after, COMPANY_BATCH);
-    const staff = await mapInParallel(page.companies, (c) => caregiversOf(p, c.id));
+    const staff = await pMap(page.companies, (c) => caregiversOf(p, c.id), { concurrency: CONCURRENCY });
     page.companies.forEach((c, i) => add(c, staff[i]!));
     more = page.more;
     const last = page.companies.at(-1);
@@ -252,14 +239,9 @@ export function readUpload(event: HttpEvent): { text: string; format: UploadForm
   const contentType = event.headers['content-type'] ?? '';
   const format: UploadFormat | undefined = /^application\/x-ndjson\s*(;|$)/i.test(contentType) ? 'jsonl' : /^text\/csv\s*(;|$)/i.test(contentType) ? 'csv' : undefined;
   if (!format) throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'send JSON Lines as application/x-ndjson or CSV as text/csv (UTF-8)', 'content-type');
-  const bytes = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+  const bytes = uploadedBytes(event.body ?? '', event.isBase64Encoded);
   if (bytes.length > EXCHANGE_LIMITS.bytes) throw new Refusal(413, 'TOO_LARGE', `at most ${EXCHANGE_LIMITS.bytes} bytes per file; split it`, 'body');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Refusal(415, 'NOT_UTF8', 'the file is not UTF-8 text', 'body');
-  }
+  const text = decodeUtf8(bytes);
   if (!text.replace(/^\uFEFF/, '').trim()) throw badRequest('BODY_REQUIRED', 'the file is empty', 'body');
   return { text, format };
 }
@@ -302,16 +284,17 @@ function readJsonLines(text: string): ReadRow[] {
 }
 
 function readCsv(text: string): ReadRow[] {
-  let header: string[];
-  try {
-    const [first] = parse(text.replace(/\r\n?/g, '\n'), { bom: true, to_line: 1, relax_column_count: true }) as string[][];
-    header = (first ?? []).map((h) => h.trim());
-  } catch (error) {
-    throw badRequest('INVALID_CSV', `the file is not valid CSV: ${(error as Error).message}`, 'body');
-  }
-  const { layout, required } = csvLayoutOf(header);
-  const rows = parseCsv(text, required);
-  if (rows.length > EXCHANGE_LIMITS.records) throw tooMany();
+  // The header says which layout the file is in, and so which columns it needs.
+  let layout: CsvLayout = 'national';
+  const rows = parseCsv(
+    text,
+    (header) => {
+      const read = csvLayoutOf(header);
+      layout = read.layout;
+      return read.required;
+    },
+    EXCHANGE_LIMITS.records,
+  );
   return rows.map(({ line, values }) => {
     const read = readImportRecord(fromCsvCells(layout, values));
     return read.ok ? { line, record: read.value } : { line, errors: issueErrors(line, read.issues, csvColumnOf) };
@@ -338,7 +321,7 @@ async function registryLookup(p: Platform, records: readonly ImportRecord[]): Pr
   // A service card alone is found by reading every company's caregivers: rare, and a bulk job anyway.
   const byCard = new Map<string, CaregiverRef[]>();
   if (cardOnly) {
-    for (const staff of await mapInParallel(companies, (c) => caregiversOf(p, c.id))) {
+    for (const staff of await pMap(companies, (c) => caregiversOf(p, c.id), { concurrency: CONCURRENCY })) {
       for (const c of staff) byCard.set(c.serviceCardNumber, [...(byCard.get(c.serviceCardNumber) ?? []), c]);
     }
   }
@@ -391,7 +374,7 @@ export async function importExchange(p: Platform, text: string, format: UploadFo
   );
   let imported = 0;
   // Subjects in parallel; one subject's rows in file order, so the later of two records wins.
-  await mapInParallel(groups, async ({ subject, id, rows: subjectRows }) => {
+  await pMap(groups, async ({ subject, id, rows: subjectRows }) => {
     const key = keys.nationalCredit(subject, id);
     let current = kept.get(key.PK);
     for (const { line, record } of subjectRows) {
@@ -422,6 +405,6 @@ export async function importExchange(p: Platform, text: string, format: UploadFo
       current = { record, importedAt };
       imported++;
     }
-  });
+  }, { concurrency: CONCURRENCY });
   return { imported, skipped, errors: errors.sort((a, b) => a.line - b.line) };
 }

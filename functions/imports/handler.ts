@@ -2,7 +2,7 @@ import '../shared/aws/platform.js';
 import * as z from 'zod';
 import { Refusal, notFound } from '../../domain/errors.js';
 import { type HttpEvent, httpHandler, json } from '../shared/http.js';
-import { decodeCsv } from './csv.js';
+import { decodeUtf8, uploadedBytes } from './csv.js';
 import { importCaregivers, importEnterprises } from './importers.js';
 
 const Kind = z.enum(['enterprises', 'caregivers']);
@@ -10,7 +10,7 @@ const Kind = z.enum(['enterprises', 'caregivers']);
 function csvText(event: HttpEvent): string {
   const contentType = event.headers['content-type'] ?? '';
   if (!/^text\/csv\b/i.test(contentType)) throw new Refusal(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the file as text/csv (UTF-8)', 'content-type');
-  return decodeCsv(event.body ?? '', event.isBase64Encoded);
+  return decodeUtf8(uploadedBytes(event.body ?? '', event.isBase64Encoded));
 }
 
 export const handler = httpHandler('imports', {

@@ -1,3 +1,4 @@
+import pMap from 'p-map';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { CertificateType, certificateNames } from '../../domain/catalog.js';
@@ -51,13 +52,6 @@ const refusalError = (line: number, error: unknown, fallbackField: string): RowE
 /** Rows written at once: enough to finish a full file in seconds, few enough not to throttle the table. */
 const CONCURRENCY = 8;
 
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
-
 const finish = (imported: number, skipped: number, errors: RowError[]): Result => ({
   imported,
   skipped,
@@ -99,7 +93,7 @@ export async function importEnterprises(p: Platform, text: string, principal: Pr
   }
   let imported = 0;
   let skipped = 0;
-  await inParallel([...companies.values()], async ({ line, request }) => {
+  await pMap([...companies.values()], async ({ line, request }) => {
     try {
       const existingId = await enterpriseIdByCreditCode(p, request.creditCode);
       if (!existingId) {
@@ -120,7 +114,7 @@ export async function importEnterprises(p: Platform, text: string, principal: Pr
     } catch (error) {
       errors.push(refusalError(line, error, 'creditCode'));
     }
-  });
+  }, { concurrency: CONCURRENCY });
   return finish(imported, skipped, errors);
 }
 
@@ -202,7 +196,7 @@ export async function importCaregivers(p: Platform, text: string, principal: Pri
       .filter((e) => e !== undefined)
       .map((e) => [e.id, e] as const),
   );
-  await inParallel([...people], async ([residentId, { line, request }]) => {
+  await pMap([...people], async ([residentId, { line, request }]) => {
     try {
       const existingId = await caregiverIdByResidentId(p, residentId);
       if (!existingId) {
@@ -235,6 +229,6 @@ export async function importCaregivers(p: Platform, text: string, principal: Pri
     } catch (error) {
       errors.push(refusalError(line, error, 'residentId'));
     }
-  });
+  }, { concurrency: CONCURRENCY });
   return finish(imported, skipped, errors);
 }

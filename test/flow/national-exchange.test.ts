@@ -36,7 +36,7 @@ interface ImportAnswer {
 
 const errorOf = async (res: Response) => ((await res.json()) as { error: { code: string; field?: string } }).error;
 const exportFile = (query: string, token = bureau) => http.get(`/exchange/export?${query}`, token);
-const upload = (body: string, type: string, token = bureau) =>
+const upload = (body: string | Uint8Array<ArrayBuffer>, type: string, token = bureau) =>
   fetch(`${http.url}/exchange/import`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
 async function importFile(body: string, type: string): Promise<ImportAnswer> {
   const res = await upload(body, type);
@@ -318,7 +318,7 @@ describe('import', () => {
     expect(csvAnswer.imported).toBe(0);
   });
 
-  it('refuses what is not an import: other types, an empty body, a file too large, and anyone but the bureau', async () => {
+  it('refuses what is not an import: other types, an empty body, a file too large or not UTF-8, and anyone but the bureau', async () => {
     await quiesce(local);
     const before = await countItems(local);
     const refused = async (res: Response, status: number, field?: string) => {
@@ -333,6 +333,13 @@ describe('import', () => {
     const line = JSON.stringify({ recordType: 'enterprise', formatVersion: 1, licenceNumber: 'X', nationalGrade: 'A', sanctions: [], updatedAt: '2026-11-02T08:00:00+08:00' });
     await refused(await upload(jsonl(Array(1001).fill(line)), 'application/x-ndjson'), 413, 'body');
     await refused(await upload(`${line}\n${' '.repeat(5 * 1024 * 1024)}`, 'application/x-ndjson'), 413, 'body');
+    const csvRow = `enterprise,1,,,,WH-JZ-1999-9999,A,,2026-11-02T08:00:00+08:00`;
+    await refused(await upload([CSV_COLUMNS.national.join(','), ...Array(1001).fill(csvRow)].join('\n'), 'text/csv'), 413, 'body');
+    // Saved from an old Excel in GBK: refused, not read as garbage.
+    const gbk = new Uint8Array([...Buffer.from(`${CSV_COLUMNS.national.join(',')}\n`), 0xce, 0xda, 0xba, 0xa3]);
+    const notUtf8 = await upload(gbk, 'text/csv');
+    await refused(notUtf8.clone(), 415, 'body');
+    expect((await errorOf(notUtf8)).code).toBe('NOT_UTF8');
     const center = await http.token('center', DEMO_ANCHOR.hubCenterId);
     await refused(await upload(jsonl([line]), 'application/x-ndjson', center), 403);
     expect(await countItems(local)).toBe(before);
