@@ -1,9 +1,7 @@
 import * as z from 'zod';
-import { EVALUATION_WINDOW_DAYS } from './evaluation.js';
 import { ServiceCode } from './catalog.js';
 import { MOBILE_PATTERN } from './codes.js';
-import { addMinutes } from './time.js';
-import { jobLinkExpiry } from './verification.js';
+import { jobOpenUntil } from './verification.js';
 import { type Visit, VisitStatus } from './visit.js';
 
 /**
@@ -17,8 +15,6 @@ import { type Visit, VisitStatus } from './visit.js';
 export const MY_JOBS_LINK_HOURS = 24;
 /** At most one my-jobs request per mobile number, known or not, in this many minutes, however often the form is sent. */
 export const MY_JOBS_REQUEST_INTERVAL_MIN = 10;
-/** Completed visits stay on the list for the evaluation week after check-out. */
-export const MY_JOBS_COMPLETED_DAYS = EVALUATION_WINDOW_DAYS;
 
 /**
  * A mainland mobile as people type it: spaces and dashes go, and so does a
@@ -58,10 +54,9 @@ type ListedVisit = Pick<Visit, 'status' | 'assignment' | 'latestStart' | 'durati
  */
 export function onMyJobsList(visit: ListedVisit, caregiverId: string, now: Date): boolean {
   if (visit.assignment?.caregiverId !== caregiverId) return false;
-  if (visit.status === 'ASSIGNED' || visit.status === 'IN_PROGRESS') return now <= jobLinkExpiry(visit);
-  const checkedOut = visit.verification?.checkOut?.at;
-  if (visit.status !== 'COMPLETED' || !checkedOut) return false;
-  return now <= addMinutes(new Date(checkedOut), MY_JOBS_COMPLETED_DAYS * 24 * 60);
+  if (visit.status !== 'ASSIGNED' && visit.status !== 'IN_PROGRESS' && visit.status !== 'COMPLETED') return false;
+  const until = jobOpenUntil(visit);
+  return !!until && now <= until;
 }
 
 /** The caregiver's jobs as the list shows them, in start order. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { ServiceCode } from './catalog.js';
 import { badRequest, conflict, gone, type Refusal } from './errors.js';
 import { distanceKm, type Location } from './geo.js';
+import { evaluationClosesAt } from './evaluation.js';
 import { addMinutes, cityDate } from './time.js';
 import type { Visit } from './visit.js';
 
@@ -160,6 +161,15 @@ export function durationDeviation(checkInAt: string, checkOutAt: string, duratio
 export function jobLinkExpiry(visit: Pick<Visit, 'latestStart' | 'durationMin'>): Date {
   const end = addMinutes(new Date(visit.latestStart), visit.durationMin);
   return new Date(Date.parse(`${cityDate(end)}T23:59:59.999+08:00`));
+}
+
+/**
+ * Until when an accepted job opens (its link, or from "my jobs"): the end of
+ * the visit's day, or once completed, its evaluation week; undefined for a
+ * completion without a check-out on record, which has nothing left to open.
+ */
+export function jobOpenUntil(visit: Pick<Visit, 'status' | 'latestStart' | 'durationMin' | 'verification'>): Date | undefined {
+  return visit.status === 'COMPLETED' ? evaluationClosesAt(visit) : jobLinkExpiry(visit);
 }
 
 /** What a caregiver ticks at check-out, per service; services without their own list use the general one. */

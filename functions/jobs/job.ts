@@ -11,11 +11,11 @@ import {
   checkOutRefusal,
   checklistFor,
   durationDeviation,
-  jobLinkExpiry,
+  jobOpenUntil,
   presence,
 } from '../../domain/verification.js';
 import { MAX_LEAD_DAYS, type Visit } from '../../domain/visit.js';
-import { type EvaluationRequest, evaluationClosesAt } from '../../domain/evaluation.js';
+import type { EvaluationRequest } from '../../domain/evaluation.js';
 import { submitEvaluation } from '../shared/evaluations.js';
 import { makeEvent } from '../../events/catalog.js';
 import { isConditionFailed } from '../shared/errors.js';
@@ -74,9 +74,8 @@ export interface Job extends ResolvedLink {
  */
 export async function openJob(p: Platform, link: ResolvedLink, deviceSecret: string | undefined, mayMintSecret: boolean): Promise<Job> {
   const { offer, visit } = link;
-  // A completed job stays open for its evaluation week; any other ends with the visit's day.
-  const until = visit.status === 'COMPLETED' ? (evaluationClosesAt(visit) ?? jobLinkExpiry(visit)) : jobLinkExpiry(visit);
-  if (p.clock.now() > until) throw gone('LINK_EXPIRED', 'this visit’s day is over');
+  const until = jobOpenUntil(visit);
+  if (!until || p.clock.now() > until) throw gone('LINK_EXPIRED', 'this visit’s day is over');
   let onBoundDevice = !!deviceSecret && offer.deviceHash === hashToken(deviceSecret);
   let newDeviceSecret: string | undefined;
   if (!offer.deviceHash && (deviceSecret || mayMintSecret)) {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { EVALUATION_WINDOW_DAYS } from '../../domain/evaluation.js';
 import { Refusal, conflict, gone, notFound } from '../../domain/errors.js';
-import { MY_JOBS_COMPLETED_DAYS, MY_JOBS_REQUEST_INTERVAL_MIN, MyJobsRequest, myJobsItems, onMyJobsList } from '../../domain/my-jobs.js';
+import { MY_JOBS_REQUEST_INTERVAL_MIN, MyJobsRequest, myJobsItems, onMyJobsList } from '../../domain/my-jobs.js';
 import { type Caregiver, Id } from '../../domain/registry.js';
 import { addMinutes, cityDate, toCityTime } from '../../domain/time.js';
 import { MAX_LEAD_DAYS, VisitSchema } from '../../domain/visit.js';
@@ -88,7 +89,8 @@ const DayVisits = z.object({ visits: z.array(z.object({ visitId: z.string() })) 
  */
 export async function listMyJobs(p: Platform, caregiverId: string) {
   const now = p.clock.now();
-  const from = cityDate(addMinutes(now, -(MY_JOBS_COMPLETED_DAYS + 1) * 24 * 60));
+  // A completed job stays listed for its evaluation week after check-out, which may be the day after the visit's.
+  const from = cityDate(addMinutes(now, -(EVALUATION_WINDOW_DAYS + 1) * 24 * 60));
   const to = cityDate(addMinutes(now, (MAX_LEAD_DAYS + 1) * 24 * 60));
   const days = await queryAll(p, {
     KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',

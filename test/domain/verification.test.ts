@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Refusal } from '../../domain/errors.js';
-import { CheckInRequest, CheckOutRequest, checkInRefusal, checklistFor, durationDeviation, jobLinkExpiry, presence } from '../../domain/verification.js';
+import { CheckInRequest, CheckOutRequest, checkInRefusal, checklistFor, durationDeviation, jobLinkExpiry, jobOpenUntil, presence } from '../../domain/verification.js';
 
 const home = { location: { lat: 39.6731, lon: 106.8123 }, doorCode: '7K3MQ9XA' };
 /** A point `metres` north of the home (1° of latitude ≈ 111.2 km). */
@@ -48,6 +48,16 @@ describe('when check-in is open', () => {
     expect(checkInRefusal(visit, new Date('2026-12-02T00:00:01+08:00'))?.code).toBe('LINK_EXPIRED');
     expect(checkInRefusal({ ...visit, status: 'IN_PROGRESS' }, new Date('2026-12-01T09:00:00+08:00'))?.code).toBe('ALREADY_CHECKED_IN');
     expect(jobLinkExpiry({ latestStart: '2026-12-01T23:30:00+08:00', durationMin: 60 }).toISOString()).toBe('2026-12-02T15:59:59.999Z');
+  });
+
+  it('keeps an accepted job open to the end of its day, and a completed one through its evaluation week', () => {
+    const endOfDay = '2026-12-01T15:59:59.999Z';
+    expect(jobOpenUntil(visit)?.toISOString()).toBe(endOfDay);
+    expect(jobOpenUntil({ ...visit, status: 'IN_PROGRESS' })?.toISOString()).toBe(endOfDay);
+    const checkOut = { at: '2026-12-01T11:05:00+08:00', method: 'gps' as const, flagged: false, note: '完成', checklist: [], deviationMin: 0 };
+    expect(jobOpenUntil({ ...visit, status: 'COMPLETED', verification: { checkOut } })?.toISOString()).toBe('2026-12-08T03:05:00.000Z');
+    // Completed without a check-out on record: nothing to rate, so nothing to open.
+    expect(jobOpenUntil({ ...visit, status: 'COMPLETED' })).toBeUndefined();
   });
 
   it('asks for a reason when the visit ran more than 15 minutes off plan', () => {
