@@ -128,7 +128,7 @@ function homeOf(job: Job): Elder {
 /** The caregiver rates the household after check-out, on the bound phone, once. */
 export async function evaluateHousehold(p: Platform, token: string | undefined, deviceSecret: string | undefined, request: EvaluationRequest) {
   const { offer, visit } = await jobForAction(p, token, deviceSecret);
-  return submitEvaluation(p, { party: 'caregiver', id: offer.caregiverId }, visit.id, request);
+  return submitEvaluation(p, { party: 'caregiver', id: offer.caregiverId }, visit.id, request, visit);
 }
 
 /** The visit's state changes and its event, in one transaction conditional on the state as read. */

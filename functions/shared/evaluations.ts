@@ -15,7 +15,7 @@ import { keys } from './keys.js';
 import type { Platform } from './platform.js';
 import { getElder } from './registry-store.js';
 import { getItem, outboxPut, writeTogether } from './store.js';
-import { type VisitRecord, historyPut, readVisit } from './visit-store.js';
+import { getVisit, historyPut, readVisit } from './visit-store.js';
 
 /** Who is rating: the party, and the organisation or caregiver it speaks for. */
 export interface Rater {
@@ -27,12 +27,10 @@ export interface Rater {
 const actorOf = (rater: Rater) => `${rater.party === 'household' ? 'center' : rater.party}:${rater.id}`;
 
 /**
- * The visit, if this rater is a party to it. Anyone else learns nothing, not
- * even that the visit exists.
+ * The visit as read, if this rater is a party to it. Anyone else learns
+ * nothing, not even that the visit exists.
  */
-async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise<VisitRecord> {
-  const record = await readVisit(p, visitId);
-  const visit = record?.visit;
+function ofParty(rater: Rater, visitId: string, visit: Visit | undefined): Visit {
   const isParty =
     visit &&
     (rater.party === 'center' || rater.party === 'household'
@@ -40,8 +38,8 @@ async function visitOfParty(p: Platform, rater: Rater, visitId: string): Promise
       : rater.party === 'enterprise'
         ? visit.assignment?.enterpriseId === rater.id
         : visit.assignment?.caregiverId === rater.id);
-  if (!record || !isParty) throw notFound('VISIT_NOT_FOUND', `no visit ${visitId} of yours`, 'id');
-  return record;
+  if (!isParty) throw notFound('VISIT_NOT_FOUND', `no visit ${visitId} of yours`, 'id');
+  return visit;
 }
 
 export const getEvaluation = (p: Platform, visitId: string, party: EvaluationParty) => getItem(p, EvaluationSchema, keys.evaluation(visitId, party), true);
@@ -74,9 +72,10 @@ async function evaluationEvent(p: Platform, visit: Visit, evaluation: Evaluation
  * A party's evaluation of a completed visit: the evaluation, a line in the
  * visit's history and the EvaluationSubmitted event in one transaction. The
  * evaluation's key is the party, so a second one fails its condition (409).
+ * `read`: the visit, when the caller has just read it (the job link has).
  */
-export async function submitEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest): Promise<Evaluation> {
-  const { visit } = await visitOfParty(p, rater, visitId);
+export async function submitEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest, read?: Visit): Promise<Evaluation> {
+  const visit = ofParty(rater, visitId, read ?? (await getVisit(p, visitId)));
   const now = p.clock.now();
   const refusal = evaluationRefusal(visit, now);
   if (refusal) throw refusal;
@@ -95,8 +94,9 @@ export async function submitEvaluation(p: Platform, rater: Rater, visitId: strin
 /** A party changes its own evaluation within the edit window; a concurrent change loses (409). */
 export async function changeEvaluation(p: Platform, rater: Rater, visitId: string, request: EvaluationRequest): Promise<Evaluation> {
   // The visit's one Query brings its evaluations with it.
-  const { visit, evaluations } = await visitOfParty(p, rater, visitId);
-  const existing = evaluations.find((e) => e.party === rater.party);
+  const record = await readVisit(p, visitId);
+  const visit = ofParty(rater, visitId, record?.visit);
+  const existing = record?.evaluations.find((e) => e.party === rater.party);
   const now = p.clock.now();
   // Changes close with the rating week, whatever is left of the day's edit window.
   const closed = evaluationRefusal(visit, now);
