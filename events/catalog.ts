@@ -29,9 +29,10 @@ export const eventData = {
   /** Waves ran out; people are asked to step in (the dispatchers, then the hub centre). */
   VisitEscalated: z.object({ ...visitRef, step: EscalationStep, reason: z.string() }),
   VisitCancelled: z.object({ ...visitRef, reason: z.string() }),
-  VisitCheckedIn: z.object({ ...visitRef, caregiverId: Id, at }),
-  VisitCompleted: z.object({ ...visitRef, caregiverId: Id, at }),
-  VisitNoShow: z.object({ ...visitRef, caregiverId: Id }),
+  // The caregiver's employer rides along: the credit ledger keeps its record too.
+  VisitCheckedIn: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id, at }),
+  VisitCompleted: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id, at }),
+  VisitNoShow: z.object({ ...visitRef, caregiverId: Id, enterpriseId: Id }),
   /** The caregiver reported from the job that nobody answered, or an emergency: the centre and the family are alerted. */
   VisitIncident: z.object({ ...visitRef, caregiverId: Id, kind: IncidentKind }),
   /**

@@ -335,7 +335,7 @@ export async function onNoShowDue(p: Platform, visitId: string, caregiverId: str
   if (visit.incidents?.some((i) => i.kind === 'noAnswer')) return;
   const now = p.clock.now();
   const at = toCityTime(now);
-  const event = makeEvent('VisitNoShow', { visitId, centerId: visit.centerId, caregiverId }, { id: p.newId(), occurredAt: at });
+  const event = makeEvent('VisitNoShow', { visitId, centerId: visit.centerId, caregiverId, enterpriseId: visit.assignment.enterpriseId }, { id: p.newId(), occurredAt: at });
   const moved = await writeTogether(p, [
     {
       Update: {

@@ -132,11 +132,12 @@ export async function evaluateHousehold(p: Platform, token: string | undefined, 
 }
 
 /** The visit's state changes and its event, in one transaction conditional on the state as read. */
-async function commit(p: Platform, visit: Visit, caregiverId: string, change: { from: 'ASSIGNED' | 'IN_PROGRESS'; to: 'IN_PROGRESS' | 'COMPLETED'; verification: NonNullable<Visit['verification']>; note: string }) {
+async function commit(p: Platform, visit: Visit, offer: StoredOffer, change: { from: 'ASSIGNED' | 'IN_PROGRESS'; to: 'IN_PROGRESS' | 'COMPLETED'; verification: NonNullable<Visit['verification']>; note: string }) {
+  const { caregiverId, enterpriseId } = offer;
   const now = p.clock.now();
   const at = toCityTime(now);
   const type = change.to === 'IN_PROGRESS' ? 'VisitCheckedIn' : 'VisitCompleted';
-  const event = makeEvent(type, { visitId: visit.id, centerId: visit.centerId, caregiverId, at }, { id: p.newId(), occurredAt: at });
+  const event = makeEvent(type, { visitId: visit.id, centerId: visit.centerId, caregiverId, enterpriseId, at }, { id: p.newId(), occurredAt: at });
   const written = await writeTogether(p, [
     statusUpdate(p, keys.visit(visit.id), {
       from: change.from,
@@ -191,7 +192,7 @@ export async function checkIn(p: Platform, token: string | undefined, deviceSecr
   const refusal = checkInRefusal(visit, p.clock.now(), p.config.verification);
   if (refusal) throw refusal;
   const record = presence(request, homeOf(job), toCityTime(p.clock.now()), p.config.verification);
-  await commit(p, visit, offer.caregiverId, { from: 'ASSIGNED', to: 'IN_PROGRESS', verification: { checkIn: record }, note: `checked in ${describePresence(record)}` });
+  await commit(p, visit, offer, { from: 'ASSIGNED', to: 'IN_PROGRESS', verification: { checkIn: record }, note: `checked in ${describePresence(record)}` });
   return { visitId: visit.id, status: 'IN_PROGRESS' as const, checkIn: record };
 }
 
@@ -220,6 +221,6 @@ export async function checkOut(p: Platform, token: string | undefined, deviceSec
     deviationMin,
     ...(request.deviationReason ? { deviationReason: request.deviationReason } : {}),
   };
-  await commit(p, visit, offer.caregiverId, { from: 'IN_PROGRESS', to: 'COMPLETED', verification: { checkIn: checkInRecord, checkOut: checkOutRecord }, note: `checked out ${describePresence(record)}` });
+  await commit(p, visit, offer, { from: 'IN_PROGRESS', to: 'COMPLETED', verification: { checkIn: checkInRecord, checkOut: checkOutRecord }, note: `checked out ${describePresence(record)}` });
   return { visitId: visit.id, status: 'COMPLETED' as const, checkOut: checkOutRecord };
 }

@@ -10,7 +10,6 @@ import { keys, lists } from '../shared/keys.js';
 import type { Platform } from '../shared/platform.js';
 import { getCaregiver, getEnterprise } from '../shared/registry-store.js';
 import { getItem, type TransactItem, outboxPut } from '../shared/store.js';
-import { getOffer, getVisit } from '../shared/visit-store.js';
 import { readCredit } from '../shared/credit-store.js';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 
@@ -100,16 +99,10 @@ async function planOf(p: Platform, event: AnyEvent): Promise<Plan | undefined> {
   switch (event.type) {
     case 'EvaluationSubmitted':
       return ratingPlan(p, event);
-    case 'VisitCompleted': {
-      const enterpriseId = (await getVisit(p, event.data.visitId))?.assignment?.enterpriseId;
-      if (!enterpriseId) throw new Error(`completed visit ${event.data.visitId} has no assignment`);
-      return { subjects: both(event.data.caregiverId, enterpriseId, { cause: 'visitCompleted' }, { visitId: event.data.visitId }), extra: [] };
-    }
-    case 'VisitNoShow': {
-      const offer = await getOffer(p, event.data.visitId, event.data.caregiverId);
-      if (!offer) throw new Error(`no-show on a missing offer ${event.data.visitId}/${event.data.caregiverId}`);
-      return { subjects: both(event.data.caregiverId, offer.enterpriseId, { cause: 'noShow' }, { visitId: event.data.visitId }), extra: [] };
-    }
+    case 'VisitCompleted':
+      return { subjects: both(event.data.caregiverId, event.data.enterpriseId, { cause: 'visitCompleted' }, { visitId: event.data.visitId }), extra: [] };
+    case 'VisitNoShow':
+      return { subjects: both(event.data.caregiverId, event.data.enterpriseId, { cause: 'noShow' }, { visitId: event.data.visitId }), extra: [] };
     case 'StandingDue':
       return { subjects: [{ subject: event.data.subject, id: event.data.id, change: { cause: 'standing' }, refs: {} }], extra: [] };
     case 'ComplaintDecided': {
