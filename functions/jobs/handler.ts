@@ -14,7 +14,6 @@ import { EvaluationRequest } from '../../domain/evaluation.js';
 import { getEvaluation } from '../shared/evaluations.js';
 import { LOCATE_SCRIPT, invalidLinkPage, jobPage, offerPage } from './pages.js';
 
-
 /** Nothing but our own inline script (by its hash), our styles and our forms; no referrer leaves with the token in it. */
 const PAGE_HEADERS = {
   'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${createHash('sha256').update(LOCATE_SCRIPT).digest('base64')}'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,

@@ -25,11 +25,8 @@ import { myJobsFormPage, myJobsInvalidPage, myJobsListPage } from './my-jobs-pag
 
 type Headers = Record<string, string>;
 
-
 /** A script asked (JSON body or Accept), rather than the phone's form. */
 const asJson = (event: HttpEvent) => wantsJson(event) || /json/i.test(event.headers['content-type'] ?? '');
-
-
 
 // ------------------------------------------------------------ asking for it
 
